@@ -1,0 +1,60 @@
+"""MkDocs hooks (``hooks:`` in mkdocs.yml): regenerate pages, add them to the build, build ``en/`` when serving.
+
+Generated pages live in ``docs/_generated/<lang>/``, outside each language's ``docs_dir``, so they
+never mix with hand-written pages; :func:`on_files` adds them to MkDocs' file list.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import jieba
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File, Files, InclusionLevel
+
+from kb import site
+from kb.pipeline import GENERATED_DIR, generate
+from kb.problems import ContentError
+
+jieba.setLogLevel(logging.WARNING)  # its dictionary-loading chatter is not news
+
+
+def _root(config: MkDocsConfig) -> Path:
+    return Path(config.config_file_path).resolve().parent
+
+
+def _lang(config: MkDocsConfig) -> str:
+    return str(config.theme["language"])
+
+
+def on_startup(command: str, dirty: bool) -> None:
+    if command == "serve":
+        site.serving = True
+
+
+def on_pre_build(config: MkDocsConfig) -> None:
+    # Writes only pages whose content changed; the generated folder is not watched, so no loop.
+    try:
+        generate(_root(config))
+    except ContentError as exc:
+        raise PluginError("the collection has errors:\n" + str(exc)) from None
+
+
+def on_files(files: Files, config: MkDocsConfig) -> Files:
+    generated = _root(config) / GENERATED_DIR / _lang(config)
+    for path in sorted(generated.rglob("*.md")):
+        rel = path.relative_to(generated).as_posix()
+        if files.get_file_from_path(rel) is not None:
+            raise PluginError(f"{rel} exists both in {config.docs_dir} and as a generated page; "
+                              "rename the hand-written page")
+        # Answer, theme and author pages are reached through index pages, not a flat nav (see README).
+        files.append(File(rel, str(generated), config.site_dir, config.use_directory_urls,
+                          inclusion=InclusionLevel.NOT_IN_NAV))
+    return files
+
+
+def on_post_build(config: MkDocsConfig) -> None:
+    if site.serving and _lang(config) == "zh":
+        site.build_language(_root(config), "en", Path(config.site_dir) / site.SUBDIR["en"], strict=False)

@@ -1,0 +1,262 @@
+"""The content model: what a contributor writes, as frozen dataclasses.
+
+Each class's docstring shows the YAML that produces it. Field metadata drives validation
+(:mod:`kb.schema`): ``pattern`` for strings, ``min_items``/``max_items`` for lists, ``doc`` for
+help texts, and ``derived`` for fields that come from a file body rather than front-matter.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+LANGS: tuple[Lang, ...] = ("zh", "en")
+Lang = Literal["zh", "en"]
+SLUG = r"[a-z0-9]+(-[a-z0-9]+)*"
+
+
+def slug(doc: str) -> dict:
+    return {"pattern": SLUG, "doc": doc}
+
+
+@dataclass(frozen=True)
+class Text:
+    """A piece of text in both languages::
+
+        title:
+          zh: 理论派的矛盾
+          en: The theorists' contradiction
+    """
+
+    zh: str
+    en: str
+
+    def __getitem__(self, lang: str) -> str:
+        return self.zh if lang == "zh" else self.en
+
+
+@dataclass(frozen=True)
+class SubQuestion:
+    """One of the question's sub-questions; stances take positions on them by ``id``::
+
+        - id: rigour
+          label: {zh: 数学严格化, en: Rigorous maths}
+          zh: 是数学基础的严格化?
+          en: Is it making the mathematical foundations rigorous?
+    """
+
+    id: str = field(metadata=slug("stable id, used by stances' positions"))
+    label: Text = field(metadata={"doc": "a short column label for the viewpoint map"})
+    zh: str = field(metadata={"doc": "the sub-question as written (verbatim)"})
+    en: str = field(metadata={"doc": "its English translation"})
+
+    def text(self, lang: str) -> str:
+        return self.zh if lang == "zh" else self.en
+
+
+@dataclass(frozen=True)
+class Compilation:
+    """The compiler's framing of the collected answers, in both languages::
+
+        compilation:
+          title: {zh: 深度学习难在哪里?, en: What makes deep learning hard?}
+          heading: {zh: ..., en: ...}
+          preface: {zh: ..., en: ...}
+          attribution: {zh: 文中观点皆来自于知乎用户..., en: ...}
+    """
+
+    title: Text
+    heading: Text
+    preface: Text
+    attribution: Text
+
+
+@dataclass(frozen=True)
+class Question:
+    """A Zhihu question: ``answers/<id>/question.yml``::
+
+        id: "41168257"
+        url: https://www.zhihu.com/question/41168257
+        title: {zh: ..., en: ...}
+        description: {zh: ..., en: ...}
+        lead: {zh: ..., en: ...}
+        subquestions: [...]          # see SubQuestion
+        compilation: {...}           # see Compilation
+        copyright: {zh: 来源:知乎 著作权归作者所有..., en: ...}
+    """
+
+    id: str = field(metadata={"pattern": r"[0-9]+", "doc": "the Zhihu question id, quoted"})
+    url: str = field(metadata={"pattern": r"https://www\.zhihu\.com/question/[0-9]+", "doc": "the question's URL"})
+    title: Text
+    description: Text
+    lead: Text
+    subquestions: tuple[SubQuestion, ...] = field(metadata={"min_items": 1})
+    compilation: Compilation
+    copyright: Text
+    path: str = field(default="", metadata={"derived": True})
+
+
+AuthorKind = Literal["named", "anonymous", "unsigned"]
+
+
+@dataclass(frozen=True)
+class Author:
+    """Who signed an answer, exactly as signed::
+
+        author:
+          id: naiyan-wang
+          name: Naiyan Wang                 # as signed
+          name_en: Naiyan Wang              # pinyin for Chinese names, a translation for handles
+          credential: CS PhD, 机器学习与计算机视觉
+          credential_en: CS PhD, machine learning and computer vision
+
+    ``kind: anonymous`` is Zhihu's 匿名用户 (the signature is kept); ``kind: unsigned`` is an
+    entry with no signature at all, which gets no name.
+    """
+
+    id: str = field(metadata=slug("the author's page: /authors/<id>/"))
+    kind: AuthorKind = "named"
+    name: str | None = field(default=None, metadata={"doc": "the name as signed"})
+    name_en: str | None = field(default=None, metadata={"doc": "English form of the name"})
+    credential: str | None = field(default=None, metadata={"doc": "the credential as signed"})
+    credential_en: str | None = field(default=None, metadata={"doc": "English rendering of the credential"})
+
+
+@dataclass(frozen=True)
+class Note:
+    """A translator's note: a Markdown footnote ``[^label]: text`` in a translation file."""
+
+    label: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Translation:
+    """The English sibling ``<id>.en.md``: one paragraph per original paragraph, notes as footnotes."""
+
+    path: str
+    paragraphs: tuple[str, ...]
+    notes: tuple[Note, ...]
+    first_line: int
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One entry: ``answers/<question>/<id>.md``, front-matter then the author's words::
+
+        ---
+        id: naiyan-wang
+        question: "41168257"
+        order: 1
+        author: {...}                 # see Author
+        title: {zh: 深度学习本质上是工程学科..., en: ...}   # the compiler's heading
+        summary: {zh: ..., en: ...}    # the editors' summary, one or two sentences
+        stance: understand-the-problem # an id from glossary/stances.yml
+        themes: [engineering, problem-solving]   # two to five ids from glossary/themes.yml
+        source: https://www.zhihu.com/question/41168257
+        ---
+
+        第一段……
+
+        第二段……
+    """
+
+    id: str = field(metadata=slug("the page: /answers/<id>/; the file is named <id>.md"))
+    question: str = field(metadata={"pattern": r"[0-9]+", "doc": "the Zhihu question id, quoted"})
+    order: int = field(metadata={"min": 1, "doc": "position within the question"})
+    author: Author
+    title: Text
+    summary: Text
+    stance: str = field(metadata=slug("an id from glossary/stances.yml"))
+    themes: tuple[str, ...] = field(metadata={"min_items": 2, "max_items": 5, "item_pattern": SLUG,
+                                              "doc": "two to five ids from glossary/themes.yml"})
+    source: str = field(metadata={"pattern": r"https://www\.zhihu\.com/\S+", "doc": "URL of the original"})
+    path: str = field(default="", metadata={"derived": True})
+    paragraphs: tuple[str, ...] = field(default=(), metadata={"derived": True})
+    body_line: int = field(default=0, metadata={"derived": True})
+    translation: Translation | None = field(default=None, metadata={"derived": True})
+
+    def body(self, lang: str) -> tuple[str, ...]:
+        if lang == "zh" or self.translation is None:
+            return self.paragraphs
+        return self.translation.paragraphs
+
+
+Position = Literal["yes", "partly", "no"]
+
+
+@dataclass(frozen=True)
+class Theme:
+    """What answers talk about: an entry of ``glossary/themes.yml``::
+
+        - id: engineering
+          label: {zh: 工程实践, en: Engineering practice}
+          description: {zh: ..., en: ...}
+    """
+
+    id: str = field(metadata=slug("the page: /themes/<id>/"))
+    label: Text
+    description: Text
+
+
+@dataclass(frozen=True)
+class Stance:
+    """A position on the question: an entry of ``glossary/stances.yml``::
+
+        - id: understand-the-problem
+          label: {zh: 难在吃透问题, en: The hard part is understanding the problem}
+          description: {zh: ..., en: ...}
+          positions: {rigour: "no", modelling: "yes"}   # sub-question id -> yes | partly | no
+    """
+
+    id: str = field(metadata=slug("the anchor on the viewpoint map: /stances/#<id>"))
+    label: Text
+    description: Text
+    positions: dict[str, Position] = field(metadata={"doc": "sub-question id -> yes, partly or no"})
+
+
+TermKind = Literal["technical", "jargon", "person", "organization", "venue", "event", "idea"]
+
+
+@dataclass(frozen=True)
+class Aliases:
+    zh: tuple[str, ...] = ()
+    en: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Term:
+    """A glossary term: an entry of ``glossary/terms.yml``::
+
+        - id: generalization
+          kind: technical
+          zh: 泛化能力
+          en: generalization
+          aliases: {zh: [泛化], en: [generalisation]}
+          definition: {zh: ..., en: ...}
+          related: [concentration-inequality]
+          link: https://en.wikipedia.org/wiki/Generalization_error
+    """
+
+    id: str = field(metadata=slug("the anchor on the glossary page: /glossary/#<id>"))
+    kind: TermKind
+    zh: str
+    en: str
+    aliases: Aliases
+    definition: Text
+    related: tuple[str, ...] = field(default=(), metadata={"item_pattern": SLUG})
+    link: str | None = field(default=None, metadata={"pattern": r"https://\S+"})
+
+    def name(self, lang: str) -> str:
+        return self.zh if lang == "zh" else self.en
+
+
+@dataclass(frozen=True)
+class Collection:
+    """Everything loaded and checked: the input of every derivation and page."""
+
+    questions: tuple[Question, ...]
+    answers: tuple[Answer, ...]
+    themes: tuple[Theme, ...]
+    stances: tuple[Stance, ...]
+    terms: tuple[Term, ...]

@@ -1,0 +1,56 @@
+"""Run MkDocs for both languages: Chinese at the site root, English under ``en/``.
+
+One MkDocs build per language (``mkdocs.yml`` and ``mkdocs.en.yml``, which INHERITs it), so each
+language gets its own search index and its own interface language.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+CONFIGS = {"zh": "mkdocs.yml", "en": "mkdocs.en.yml"}
+SUBDIR = {"zh": "", "en": "en"}
+
+# Set when `mkdocs serve` (or `kb serve`) runs: the Chinese build then also builds the English site
+# into the served folder, so the language switch works in the preview too.
+serving = False
+
+
+def configure_logging(verbose: bool = False) -> None:
+    logger = logging.getLogger("mkdocs")
+    if not any(getattr(h, "_kb", False) for h in logger.handlers):
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
+        handler._kb = True  # type: ignore[attr-defined]
+        logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG if verbose else logging.INFO)
+    logger.propagate = False
+
+
+def build_language(root: Path, lang: str, site_dir: Path, strict: bool = True) -> None:
+    """Build one language's site into ``site_dir`` (raises mkdocs exceptions on failure)."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    config = load_config(config_file=str(root / CONFIGS[lang]), site_dir=str(site_dir), strict=strict)
+    config.plugins.on_startup(command="build", dirty=False)
+    try:
+        build(config)
+    finally:
+        config.plugins.on_shutdown()
+
+
+def build_site(root: Path, site_dir: Path, strict: bool = True) -> None:
+    """Both languages; Chinese first, because its build empties ``site_dir``."""
+    for lang in CONFIGS:
+        build_language(root, lang, site_dir / SUBDIR[lang], strict=strict)
+
+
+def serve(root: Path, address: str) -> None:
+    """Preview with live reload; edits to answers/, glossary/ and docs/ rebuild both languages."""
+    global serving
+    from mkdocs.commands.serve import serve as mkdocs_serve
+
+    serving = True
+    mkdocs_serve(config_file=str(root / CONFIGS["zh"]), dev_addr=address, livereload=True)

@@ -1,0 +1,183 @@
+"""Checks across files: references resolve, ids are unique, translations line up.
+
+Each check is a function from the loaded collection to problems; :func:`check` runs them all.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterator
+from pathlib import PurePosixPath
+
+from kb.load import Loaded
+from kb.model import Answer
+from kb.problems import Problem, allowed_list, did_you_mean
+
+THEMES = "glossary/themes.yml"
+STANCES = "glossary/stances.yml"
+TERMS = "glossary/terms.yml"
+
+
+def check(loaded: Loaded) -> list[Problem]:
+    """Every problem in the collection: those found while loading, then the cross-file ones."""
+    problems = list(loaded.problems)
+    for rule in (answers_match_their_files, answers_reference_known_ids, authors_are_consistent,
+                 translations_line_up, ids_are_unique, themes_are_used, stances_name_subquestions,
+                 terms_are_consistent):
+        problems.extend(rule(loaded))
+    return sorted(set(problems))
+
+
+def _at(loaded: Loaded, path: str, *keys: str | int) -> int:
+    doc = loaded.docs.get(path)
+    return doc.line(*keys) if doc else 1
+
+
+def answers_match_their_files(loaded: Loaded) -> Iterator[Problem]:
+    for answer in loaded.collection.answers:
+        path = PurePosixPath(answer.path)
+        if path.stem != answer.id:
+            yield Problem(answer.path, _at(loaded, answer.path, "id"), "id",
+                          f"'{answer.id}' does not match the file name; rename the file to {answer.id}.md "
+                          f"or set id: {path.stem}")
+        if path.parent.name != answer.question:
+            yield Problem(answer.path, _at(loaded, answer.path, "question"), "question",
+                          f"'{answer.question}' does not match the folder answers/{path.parent.name}/")
+
+
+def answers_reference_known_ids(loaded: Loaded) -> Iterator[Problem]:
+    c = loaded.collection
+    questions = {q.id for q in c.questions}
+    themes = {t.id for t in c.themes}
+    stances = {s.id for s in c.stances}
+    for answer in c.answers:
+        if answer.question not in questions:
+            yield Problem(answer.path, _at(loaded, answer.path, "question"), "question",
+                          f"unknown question '{answer.question}'; known: {allowed_list(questions)}")
+        if answer.stance not in stances:
+            yield Problem(answer.path, _at(loaded, answer.path, "stance"), "stance",
+                          f"unknown stance '{answer.stance}'{did_you_mean(answer.stance, stances)}; "
+                          f"allowed: {allowed_list(stances)} (defined in {STANCES})")
+        for index, theme in enumerate(answer.themes):
+            if theme not in themes:
+                yield Problem(answer.path, _at(loaded, answer.path, "themes", index), "themes",
+                              f"unknown theme '{theme}'{did_you_mean(theme, themes)}; "
+                              f"allowed: {allowed_list(themes)} (defined in {THEMES})")
+
+
+def authors_are_consistent(loaded: Loaded) -> Iterator[Problem]:
+    """Each author kind has its required fields, and one author id means one signature everywhere."""
+    first_seen: dict[str, Answer] = {}
+    for answer in loaded.collection.answers:
+        author = answer.author
+        line = _at(loaded, answer.path, "author")
+        if author.kind == "unsigned":
+            for name in ("name", "name_en", "credential", "credential_en"):
+                if getattr(author, name):
+                    yield Problem(answer.path, _at(loaded, answer.path, "author", name), f"author.{name}",
+                                  "an unsigned entry gets no name or credential; remove it")
+        else:
+            for name in ("name", "name_en"):
+                if not getattr(author, name):
+                    yield Problem(answer.path, line, f"author.{name}",
+                                  f"missing; required for kind '{author.kind}'")
+        if bool(author.credential) != bool(author.credential_en):
+            yield Problem(answer.path, line, "author.credential_en",
+                          "credential and credential_en go together; give both or neither")
+        earlier = first_seen.setdefault(author.id, answer)
+        if author.kind != "named" and author.id != author.kind:
+            yield Problem(answer.path, _at(loaded, answer.path, "author", "id"), "author.id",
+                          f"an author of kind '{author.kind}' must have id '{author.kind}'")
+        if earlier is not answer and (earlier.author.kind, earlier.author.name, earlier.author.name_en) != (
+                author.kind, author.name, author.name_en):
+            yield Problem(answer.path, line, "author",
+                          f"author id '{author.id}' is signed differently in {earlier.path}; "
+                          "one id must have the same kind, name and name_en everywhere")
+
+
+def translations_line_up(loaded: Loaded) -> Iterator[Problem]:
+    for answer in loaded.collection.answers:
+        translation = answer.translation
+        if translation is None:
+            continue
+        if len(translation.paragraphs) != len(answer.paragraphs):
+            yield Problem(translation.path, translation.first_line, "paragraphs",
+                          f"has {len(translation.paragraphs)} paragraphs but {PurePosixPath(answer.path).name} "
+                          f"has {len(answer.paragraphs)}; translate paragraph for paragraph")
+
+
+def ids_are_unique(loaded: Loaded) -> Iterator[Problem]:
+    c = loaded.collection
+    seen: dict[str, str] = {}
+    for answer in c.answers:
+        if answer.id in seen:
+            yield Problem(answer.path, _at(loaded, answer.path, "id"), "id",
+                          f"'{answer.id}' is already the id of {seen[answer.id]}")
+        seen.setdefault(answer.id, answer.path)
+    orders = Counter((a.question, a.order) for a in c.answers)
+    for answer in c.answers:
+        if orders[(answer.question, answer.order)] > 1:
+            yield Problem(answer.path, _at(loaded, answer.path, "order"), "order",
+                          f"{answer.order} is used by more than one answer to question {answer.question}")
+    for path, items in ((THEMES, c.themes), (STANCES, c.stances), (TERMS, c.terms)):
+        counts = Counter(item.id for item in items)
+        for index, item in enumerate(items):
+            if counts[item.id] > 1:
+                yield Problem(path, _at(loaded, path, index, "id"), "id", f"'{item.id}' is defined twice")
+    for question in c.questions:
+        counts = Counter(s.id for s in question.subquestions)
+        for index, sub in enumerate(question.subquestions):
+            if counts[sub.id] > 1:
+                yield Problem(question.path, _at(loaded, question.path, "subquestions", index, "id"),
+                              "subquestions.id", f"'{sub.id}' is used twice")
+        folder = PurePosixPath(question.path).parent.name
+        if question.id != folder:
+            yield Problem(question.path, _at(loaded, question.path, "id"), "id",
+                          f"'{question.id}' does not match the folder answers/{folder}/")
+
+
+def themes_are_used(loaded: Loaded) -> Iterator[Problem]:
+    uses = Counter(theme for answer in loaded.collection.answers for theme in answer.themes)
+    for index, theme in enumerate(loaded.collection.themes):
+        if uses[theme.id] < 2:
+            yield Problem(THEMES, _at(loaded, THEMES, index, "id"), "id",
+                          f"theme '{theme.id}' is used by {uses[theme.id]} answer(s); a theme should group "
+                          "at least two", severity="warning")
+
+
+def stances_name_subquestions(loaded: Loaded) -> Iterator[Problem]:
+    subquestions = {s.id for q in loaded.collection.questions for s in q.subquestions}
+    for index, stance in enumerate(loaded.collection.stances):
+        for key in stance.positions:
+            if key not in subquestions:
+                yield Problem(STANCES, _at(loaded, STANCES, index, "positions", key), "positions",
+                              f"unknown sub-question '{key}'{did_you_mean(key, subquestions)}; "
+                              f"allowed: {allowed_list(subquestions)}")
+
+
+def terms_are_consistent(loaded: Loaded) -> Iterator[Problem]:
+    """Names and aliases are claimed once (English case-insensitively); related terms exist."""
+    terms = loaded.collection.terms
+    ids = {t.id for t in terms}
+    claimed: dict[str, list[tuple[int, str, str]]] = defaultdict(list)
+    for index, term in enumerate(terms):
+        forms = [("zh", term.zh), ("en", term.en)]
+        forms += [("aliases", a) for a in term.aliases.zh] + [("aliases", a) for a in term.aliases.en]
+        for field, form in forms:
+            claimed[form.casefold()].append((index, field, term.id))
+        for position, related in enumerate(term.related):
+            if related not in ids:
+                yield Problem(TERMS, _at(loaded, TERMS, index, "related", position), "related",
+                              f"unknown term '{related}'{did_you_mean(related, ids)}")
+            elif related == term.id:
+                yield Problem(TERMS, _at(loaded, TERMS, index, "related", position), "related",
+                              "a term cannot be related to itself")
+    for form, owners in claimed.items():
+        if len({owner for _, _, owner in owners}) > 1:
+            first = owners[0][2]
+            for index, field, owner in owners[1:]:
+                if owner != first:
+                    yield Problem(TERMS, _at(loaded, TERMS, index, field), field,
+                                  f"'{form}' is already claimed by term '{first}'; a name or alias "
+                                  "may belong to one term only")
+

@@ -1,0 +1,92 @@
+"""YAML parsed together with the line of every key, so that problems can name their line."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from kb.problems import ContentError, Problem
+
+Key = str | int
+
+
+@dataclass(frozen=True)
+class YamlDoc:
+    """Plain data from one YAML text, plus ``lines``: key path -> 1-based line in the file.
+
+    >>> doc = parse_yaml("a:\\n  b: 1\\n", "x.yml")
+    >>> doc.data, doc.line("a", "b")
+    ({'a': {'b': 1}}, 2)
+    """
+
+    path: str
+    data: Any
+    lines: Mapping[tuple[Key, ...], int] = field(repr=False)
+    first_line: int = 1
+
+    def line(self, *keys: Key) -> int:
+        """The line of the deepest known key on this path (the document start if none)."""
+        while keys:
+            if keys in self.lines:
+                return self.lines[keys]
+            keys = keys[:-1]
+        return self.first_line
+
+
+def parse_yaml(text: str, path: str, first_line: int = 1) -> YamlDoc:
+    """Parse ``text`` (which starts at ``first_line`` of ``path``) or raise :class:`ContentError`.
+
+    Anchors and aliases are refused outright: content never needs them, and refusing them
+    closes the door on documents that expand into gigabytes ("billion laughs").
+    """
+    try:
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            anchor = getattr(event, "anchor", None)
+            if isinstance(event, yaml.AliasEvent) or anchor:
+                line = first_line + event.start_mark.line
+                raise ContentError([Problem(path, line, "yaml", f"anchors and aliases (&{anchor} / *{anchor}) "
+                                            "are not allowed in content files; write the value out")])
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = first_line + (mark.line if mark else 0)
+        message = " ".join(str(part) for part in (exc.context, exc.problem) if part)
+        raise ContentError([Problem(path, line, "yaml", f"invalid YAML: {message}")]) from None
+    except yaml.YAMLError as exc:
+        raise ContentError([Problem(path, first_line, "yaml", f"invalid YAML: {exc}")]) from None
+    lines: dict[tuple[Key, ...], int] = {}
+    if node is not None:
+        _record_lines(node, (), first_line, lines)
+    return YamlDoc(path, data, lines, first_line)
+
+
+def _record_lines(node: yaml.Node, keys: tuple[Key, ...], first_line: int, lines: dict) -> None:
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            path = (*keys, key_node.value)
+            lines[path] = first_line + key_node.start_mark.line
+            _record_lines(value_node, path, first_line, lines)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            path = (*keys, index)
+            lines[path] = first_line + item.start_mark.line
+            _record_lines(item, path, first_line, lines)
+
+
+def split_front_matter(text: str, path: str) -> tuple[YamlDoc, str, int]:
+    """Split a Markdown file into its front-matter, its body and the body's first line number."""
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != "---":
+        raise ContentError([Problem(path, 1, "front-matter", "missing; the file must start with a line '---', "
+                                    "then YAML, then a closing '---'")])
+    for index in range(1, len(lines)):
+        if lines[index].strip() in ("---", "..."):
+            doc = parse_yaml("\n".join(lines[1:index]), path, first_line=2)
+            if doc.data is None:
+                doc = YamlDoc(path, {}, doc.lines, 2)
+            return doc, "\n".join(lines[index + 1 :]), index + 2
+    raise ContentError([Problem(path, 1, "front-matter", "not closed; add a line '---' after the YAML")])
