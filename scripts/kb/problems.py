@@ -48,5 +48,7 @@ def did_you_mean(value: str, allowed: Iterable[str]) -> str:
 
 def allowed_list(allowed: Iterable[str], limit: int = 12) -> str:
     values = sorted(allowed)
+    if not values:
+        return "(none defined)"
     shown = ", ".join(values[:limit])
     return shown + (f", ... ({len(values)} in all)" if len(values) > limit else "")

@@ -64,7 +64,8 @@ class Builder:
         self.problems = problems
 
     def report(self, keys: tuple[Key, ...], message: str) -> _Invalid:
-        name = ".".join(str(k) for k in keys) or "(document)"
+        # List positions are left out of the name: the line already says which entry it is.
+        name = ".".join(str(k) for k in keys if not isinstance(k, int)) or "(document)"
         self.problems.append(Problem(self.doc.path, self.doc.line(*keys), name, message))
         return INVALID
 

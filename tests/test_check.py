@@ -1,0 +1,187 @@
+"""Bad input is reported as `file:line: field: message`, all of it in one run, never as a traceback."""
+
+from __future__ import annotations
+
+import hashlib
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kb.cli import main
+from kb.load import load
+from kb.validate import check
+
+from conftest import MINI
+
+A = "answers/100/alpha.md"
+A_EN = "answers/100/alpha.en.md"
+TERMS = "glossary/terms.yml"
+THEMES = "glossary/themes.yml"
+STANCES = "glossary/stances.yml"
+
+
+def edit(root: Path, rel: str, old: str, new: str) -> None:
+    path = root / rel
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"fixture changed: {old!r} not in {rel}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def problems_of(root: Path) -> list[str]:
+    return [str(p) for p in check(load(root)) if p.severity == "error"]
+
+
+def test_the_fixture_collection_is_valid(mini):
+    assert problems_of(mini) == []
+
+
+# (file, old text, new text, the expected problem line)
+FAULTS = {
+    "unknown theme with a suggestion": (
+        A, "themes: [maths, practice]", "themes: [maths, practise]",
+        f"{A}:14: themes: unknown theme 'practise'; did you mean 'practice'?; allowed: maths, practice "
+        "(defined in glossary/themes.yml)"),
+    "unknown stance": (
+        A, "stance: not-maths", "stance: not-math",
+        f"{A}:13: stance: unknown stance 'not-math'; did you mean 'not-maths'?; allowed: code-is-hard, not-maths "
+        "(defined in glossary/stances.yml)"),
+    "missing required field": (
+        A, "order: 1\n", "",
+        f"{A}:2: order: missing; required (a whole number)"),
+    "wrong type": (
+        A, "order: 1", "order: first",
+        f"{A}:4: order: expected a whole number, got text"),
+    "unknown key with a suggestion": (
+        A, "stance: not-maths", "stance: not-maths\nstanse: x",
+        f"{A}:14: stanse: unknown key 'stanse'; allowed: author, id, order, question, source, stance, summary, "
+        "themes, title; did you mean 'stance'?"),
+    "id that is not a slug": (
+        A, "id: alpha", "id: Alpha_1",
+        f"{A}:2: id: 'Alpha_1' does not match [a-z0-9]+(-[a-z0-9]+)* (lowercase letters, digits and single hyphens)"),
+    "id that does not match the file name": (
+        A, "id: alpha", "id: alpha-two",
+        f"{A}:2: id: 'alpha-two' does not match the file name; rename the file to alpha-two.md or set id: alpha"),
+    "too few themes": (
+        A, "themes: [maths, practice]", "themes: [maths]",
+        f"{A}:14: themes: has 1 items; 2 to 5 allowed"),
+    "a theme listed twice": (
+        A, "themes: [maths, practice]", "themes: [maths, maths]",
+        f"{A}:14: themes: 'maths' is listed twice"),
+    "YAML syntax error": (
+        A, "order: 1", "order: [1",
+        f"{A}:5: yaml: invalid YAML: while parsing a flow sequence expected ',' or ']', but got ':'"),
+    "YAML aliases": (
+        A, "order: 1", "order: &n 1\nx: *n",
+        f"{A}:4: yaml: anchors and aliases (&n / *n) are not allowed in content files; write the value out"),
+    "front-matter not closed": (
+        A, "source: https://www.zhihu.com/question/100\n---", "source: https://www.zhihu.com/question/100\n",
+        f"{A}:1: front-matter: not closed; add a line '---' after the YAML"),
+    "empty body": (
+        A, "核方法不难，核心是理解问题。\n\n第二段，**这是加粗**后。", "",
+        f"{A}:17: body: is empty; paste the author's text below the front-matter"),
+    "translation with a paragraph too many": (
+        A_EN, "Second paragraph", "An extra paragraph.\n\nSecond paragraph",
+        f"{A_EN}:1: paragraphs: has 3 paragraphs but alpha.md has 2; translate paragraph for paragraph"),
+    "translator's note used but not defined": (
+        A_EN, "[^tn1]: A note of ours.", "",
+        f"{A_EN}:1: notes: [^tn1] is used but never defined; add a line '[^tn1]: ...' at the end"),
+    "unsigned entry with a name": (
+        "answers/100/beta.md", "  kind: unsigned", "  kind: unsigned\n  name: 某人",
+        "answers/100/beta.md:8: author.name: an unsigned entry gets no name or credential; remove it"),
+    "named author without an English name": (
+        A, "  name_en: Li Lei\n", "",
+        f"{A}:5: author.name_en: missing; required for kind 'named'"),
+    "credential without its English rendering": (
+        A, "  credential_en: PhD\n", "",
+        f"{A}:5: author.credential_en: credential and credential_en go together; give both or neither"),
+    "unknown author kind": (
+        "answers/100/beta.md", "kind: unsigned", "kind: unsinged",
+        "answers/100/beta.md:7: author.kind: 'unsinged' is not allowed; allowed: named, anonymous, unsigned; "
+        "did you mean 'unsigned'?"),
+    "unknown question": (
+        A, 'question: "100"', 'question: "101"',
+        f"{A}:3: question: '101' does not match the folder answers/100/"),
+    "term defined twice": (
+        TERMS, "- id: svm", "- id: kernel-method",
+        f"{TERMS}:8: id: 'kernel-method' is defined twice"),
+    "alias claimed by two terms": (
+        TERMS, "aliases: {zh: [], en: [SVM]}", "aliases: {zh: [], en: [SVM, Kernel Methods]}",
+        f"{TERMS}:12: aliases: 'kernel methods' is already claimed by term 'kernel-method'; "
+        "a name or alias may belong to one term only"),
+    "related term that does not exist": (
+        TERMS, "related: [svm]", "related: [svn]",
+        f"{TERMS}:7: related: unknown term 'svn'; did you mean 'svm'?"),
+    "term with a missing language": (
+        TERMS, "  en: kernel method\n", "",
+        f"{TERMS}:1: en: missing; required (text)"),
+    "stance position on an unknown sub-question": (
+        STANCES, 'positions: {maths: "no"}', 'positions: {math: "no"}',
+        f"{STANCES}:4: positions: unknown sub-question 'math'; did you mean 'maths'?; allowed: code, maths"),
+    "stance position that is not yes, partly or no": (
+        STANCES, 'positions: {maths: "no"}', "positions: {maths: maybe}",
+        f"{STANCES}:4: positions.maths: 'maybe' is not allowed; allowed: yes, partly, no"),
+    "theme defined twice": (
+        THEMES, "- id: practice", "- id: maths",
+        f"{THEMES}:4: id: 'maths' is defined twice"),
+}
+
+
+@pytest.mark.parametrize("fault", FAULTS, ids=list(FAULTS))
+def test_each_fault_is_reported_with_file_line_and_field(mini, fault):
+    rel, old, new, expected = FAULTS[fault]
+    edit(mini, rel, old, new)
+    assert expected in problems_of(mini)
+
+
+def _digest(root: Path) -> dict[str, str]:
+    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_kb_check_reports_every_problem_in_one_run_and_exits_1(mini, capsys):
+    edit(mini, A, "stance: not-maths", "stance: nope")
+    edit(mini, "answers/100/beta.md", "order: 2", "order: two")
+    before = _digest(mini)
+    assert main(["check", str(mini)]) == 1
+    err = capsys.readouterr().err
+    assert f"{A}:13: stance: unknown stance 'nope'" in err
+    assert "answers/100/beta.md:4: order: expected a whole number" in err
+    assert "Traceback" not in err
+    assert _digest(mini) == before  # checking never writes
+
+
+def test_kb_check_exits_0_on_a_valid_collection_and_2_on_a_usage_error(mini, tmp_path):
+    assert main(["check", str(mini)]) == 0
+    assert main(["check", str(tmp_path / "nowhere")]) == 2
+    with pytest.raises(SystemExit) as exit_info:
+        main(["check", "--no-such-option"])
+    assert exit_info.value.code == 2
+
+
+def test_a_bom_and_crlf_line_ends_are_accepted(mini):
+    path = mini / A
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes().replace(b"\n", b"\r\n"))
+    assert problems_of(mini) == []
+
+
+def test_a_file_that_is_not_utf8_is_reported_not_crashed_on(mini):
+    path = mini / A
+    path.write_bytes(path.read_text(encoding="utf-8").encode("gb18030"))
+    assert any(p.startswith(f"{A}:") and "encoding: is not valid UTF-8" in p for p in problems_of(mini))
+
+
+def test_kb_build_on_a_broken_collection_prints_errors_without_a_traceback(mini):
+    edit(mini, A, "stance: not-maths", "stance: nope")
+    result = subprocess.run([sys.executable, "-m", "kb", "generate", "--root", str(mini)],
+                            capture_output=True, text=True)
+    assert result.returncode == 1
+    assert f"{A}:13: stance: unknown stance 'nope'" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (mini / "docs").exists()  # nothing generated from a broken collection
+
+
+def test_the_fixture_is_untouched_by_the_tests():
+    # The fault tests edit copies; the fixture itself must stay valid.
+    assert problems_of(MINI) == []
