@@ -76,6 +76,10 @@ class Words:
         n, of = self.ix.part[answer.id]
         return f"{base}（{PART_NUMERALS[n - 1] if n <= 10 else n}）" if self.lang == "zh" else f"{base} ({n} of {of})"
 
+    def entry_label(self, answer: Answer) -> str:
+        """A short name for an entry where space is tight: its author, or its numbered title if unsigned."""
+        return self.title(answer) if answer.author.kind == "unsigned" else self.author_name(answer.author)
+
     def kind(self, kind: str) -> str:
         return TERM_KINDS[kind][self.lang]
 
