@@ -242,3 +242,78 @@ def test_chinese_headings_get_readable_anchors(site):
     assert doc.select_one("article h1")["id"] == "从科学发展的角度解读深度学习当前的发展境况"
     about = page(site, "zh", "about")
     assert about.find("h2", id="来源") is not None
+
+
+# Glossary links, tooltips, backlinks, mentions and related answers (issue: glossary and cross-links).
+
+def _term_links(site: Path, lang: str, answer_id: str) -> dict[str, str]:
+    """term id -> tooltip of each glossary link in an answer's text."""
+    body = article(page(site, lang, f"answers/{answer_id}")).select_one(".kb-body")
+    return {a["href"].split("#")[1]: a.get("title", "") for a in body.select("a.kb-term")}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_answer_pages_link_terms_once_with_a_tooltip_in_the_pages_language(site, lang):
+    terms = {t.id: t for t in COLLECTION.terms}
+    total = 0
+    for answer in ANSWERS:
+        body = article(page(site, lang, f"answers/{answer.id}")).select_one(".kb-body")
+        hrefs = [a["href"] for a in body.select("a.kb-term")]
+        assert len(hrefs) == len(set(hrefs)), answer.id  # first occurrence only
+        for term_id, title in _term_links(site, lang, answer.id).items():
+            assert title == terms[term_id].short_definition(lang).replace('"', "'")
+            total += 1
+    assert total >= 50
+
+
+def test_the_english_text_is_unchanged_by_linking(site):
+    for answer in ANSWERS:
+        expected = [re.sub(r"\[\^[^\]]+\]", "", p) for p in answer.translation.paragraphs]
+        assert [squash(p) for p in _body_paragraphs(site, "en", answer.id)] == [squash(p) for p in expected]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_backlink_on_the_glossary_page_is_present_and_true(site, lang):
+    linked_from = {t.id: [a.id for a in ANSWERS if t.id in _term_links(site, "zh", a.id)
+                          or t.id in _term_links(site, "en", a.id)] for t in COLLECTION.terms}
+    glossary = article(page(site, lang, "glossary"))
+    for term in COLLECTION.terms:
+        entry = glossary.find(id=term.id).find_next_sibling("div", class_="kb-term")
+        listed = [re.fullmatch(r"\.\./answers/([a-z0-9-]+)/", a["href"])[1]
+                  for a in entry.select("a[href^='../answers/']")]
+        assert listed == linked_from[term.id], term.id
+    assert sum(bool(v) for v in linked_from.values()) >= 50
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_at_mention_of_naiyan_wang_links_to_his_answer(site, lang):
+    body = article(page(site, lang, "answers/wuhou")).select_one(".kb-body")
+    (mention,) = body.select("a.kb-mention")
+    assert mention["href"] == "../naiyan-wang/"
+    assert mention.get_text() == "@Naiyan Wang"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_answer_page_has_three_related_answers_with_reasons_and_neighbours(site, lang):
+    for index, answer in enumerate(ANSWERS):
+        doc = article(page(site, lang, f"answers/{answer.id}"))
+        items = doc.find(id="related").find_next_sibling("ul").find_all("li")
+        assert len(items) == 3, answer.id
+        for item in items:
+            assert item.a["href"] != f"../{answer.id}/"
+            assert item.select_one(".kb-reason").get_text().strip()
+        previous, following = doc.select_one(".kb-pager__previous"), doc.select_one(".kb-pager__next")
+        assert (previous is None) == (index == 0) and (following is None) == (index == len(ANSWERS) - 1)
+        if following is not None:
+            assert following["href"] == f"../{ANSWERS[index + 1].id}/"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_glossary_is_in_the_order_of_its_language(site, lang):
+    from kb.derive import pinyin_key
+
+    headings = [h["id"] for h in article(page(site, lang, "glossary")).find_all("h3")]
+    terms = {t.id: t for t in COLLECTION.terms}
+    key = (lambda i: pinyin_key(terms[i].zh)) if lang == "zh" else (lambda i: terms[i].en.casefold())
+    assert headings == sorted(headings, key=key)
+    assert len(headings) == len(COLLECTION.terms) >= 50

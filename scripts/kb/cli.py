@@ -79,6 +79,23 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_terms(args: argparse.Namespace) -> int:
+    from kb.pipeline import load_checked
+    from kb.suggest import suggest_terms
+    from kb.terms import TermMatcher
+
+    if not args.suggest:
+        print("kb terms: nothing to do; use --suggest", file=sys.stderr)
+        return 2
+    collection = load_checked(Path(args.root)).collection
+    suggestions = suggest_terms(collection.answers, TermMatcher(collection.terms), limit=args.limit)
+    print(f"{'word':<12} {'count':>5}  answers")
+    for s in suggestions:
+        print(f"{s.word:<12} {s.count:>5}  {', '.join(s.answers)}")
+    print(f"kb terms: {len(suggestions)} candidate(s) the glossary ({len(collection.terms)} terms) lacks")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="kb", description="Build and check the bilingual knowledge base.")
     sub = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -97,6 +114,13 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--no-strict", action="store_true", help="do not stop on MkDocs warnings")
     build.add_argument("-v", "--verbose", action="store_true")
     build.set_defaults(run=cmd_build)
+
+    terms = sub.add_parser("terms", help="glossary tools for editors")
+    terms.add_argument("--suggest", action="store_true",
+                       help="list frequent words of the collection that the glossary lacks")
+    terms.add_argument("--limit", type=int, default=30, help="how many to list (default: %(default)s)")
+    terms.add_argument("--root", default=".", help="the project folder (default: .)")
+    terms.set_defaults(run=cmd_terms)
 
     serve = sub.add_parser("serve", help="preview both languages with live reload")
     serve.add_argument("--root", default=".", help="the project folder (default: .)")

@@ -7,7 +7,10 @@ from dataclasses import dataclass
 
 from pypinyin import Style, lazy_pinyin
 
-from kb.model import Answer, Author, Collection, Question, Stance, Term, Theme
+from kb.linking import Linked, Mention, link_paragraphs
+from kb.model import LANGS, Answer, Author, Collection, Question, Stance, Term, Theme
+from kb.related import Related, related_answers
+from kb.terms import TermMatcher
 
 
 @dataclass(frozen=True)
@@ -15,6 +18,7 @@ class Indexes:
     """Everything a page needs to find its neighbours. Tuples are in reading order."""
 
     answers: tuple[Answer, ...]
+    answers_by_id: dict[str, Answer]
     questions: dict[str, Question]
     themes: dict[str, Theme]
     stances: dict[str, Stance]
@@ -27,6 +31,11 @@ class Indexes:
     next: dict[str, Answer | None]
     part: dict[str, tuple[int, int]]  # answers that share a title: (n, of) within their question
     terms: dict[str, tuple[Term, ...]]  # per language, in that language's collation order
+    term: dict[str, Term]
+    linked: dict[tuple[str, str], Linked]  # (answer id, lang) -> the body with its links
+    backlinks: dict[str, tuple[Answer, ...]]  # term id -> the answers it appears in (either language)
+    related: dict[str, tuple[Related, ...]]
+    keyword_terms: dict[str, str]  # a keyword that is a glossary form -> the term's id
 
 
 def _group(answers: tuple[Answer, ...], keys_of) -> dict[str, tuple[Answer, ...]]:
@@ -59,8 +68,19 @@ def derive(collection: Collection) -> Indexes:
     authors: dict[str, Author] = {}
     for answer in answers:
         authors.setdefault(answer.author.id, answer.author)
+    by_author = _group(answers, lambda a: [a.author.id])
+    matcher = TermMatcher(collection.terms)
+    linked = {(answer.id, lang): link_paragraphs(
+                  answer.body(lang), lang, matcher,
+                  {t.id: t.short_definition(lang) for t in collection.terms},
+                  mentions(answer, lang, by_author))
+              for answer in answers for lang in LANGS}
+    backlinks = {term.id: tuple(a for a in answers
+                                if any(term.id in linked[(a.id, lang)].terms for lang in LANGS))
+                 for term in collection.terms}
     return Indexes(
         answers=answers,
+        answers_by_id={a.id: a for a in answers},
         questions={q.id: q for q in collection.questions},
         themes={t.id: t for t in collection.themes},
         stances={s.id: s for s in collection.stances},
@@ -68,7 +88,7 @@ def derive(collection: Collection) -> Indexes:
         answers_by_question=by_question,
         answers_by_theme=_group(answers, lambda a: a.themes),
         answers_by_stance=_group(answers, lambda a: [a.stance]),
-        answers_by_author=_group(answers, lambda a: [a.author.id]),
+        answers_by_author=by_author,
         previous=previous,
         next=following,
         part=part,
@@ -76,4 +96,24 @@ def derive(collection: Collection) -> Indexes:
             "zh": tuple(sorted(collection.terms, key=lambda t: pinyin_key(t.zh))),
             "en": tuple(sorted(collection.terms, key=lambda t: (t.en.casefold(), t.en))),
         },
+        term={t.id: t for t in collection.terms},
+        linked=linked,
+        backlinks=backlinks,
+        related=related_answers(answers, matcher),
+        keyword_terms=dict(matcher.forms["zh"]),
     )
+
+
+def mentions(answer: Answer, lang: str, by_author: dict[str, tuple[Answer, ...]]) -> list[Mention]:
+    """The other signed authors an entry may @mention, each resolved to their entry in the same question."""
+    found = []
+    for author_id, their in by_author.items():
+        author = their[0].author
+        if author_id == answer.author.id or author.kind != "named":
+            continue
+        same_question = [a for a in their if a.question == answer.question]
+        target = (f"../answers/{same_question[0].id}.md" if len(same_question) == 1
+                  else f"../authors/{author_id}.md")
+        names = {author.name, author.name_en} if lang == "en" else {author.name}
+        found += [Mention(name, target) for name in sorted(n for n in names if n)]
+    return found

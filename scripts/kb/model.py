@@ -7,6 +7,7 @@ help texts, and ``derived`` for fields that come from a file body rather than fr
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -236,6 +237,7 @@ class Term:
           definition: {zh: ..., en: ...}
           related: [concentration-inequality]
           link: https://en.wikipedia.org/wiki/Generalization_error
+          match_in: [zh, en]           # optional: where the term is linked (default both)
     """
 
     id: str = field(metadata=slug("the anchor on the glossary page: /glossary/#<id>"))
@@ -246,9 +248,22 @@ class Term:
     definition: Text
     related: tuple[str, ...] = field(default=(), metadata={"item_pattern": SLUG})
     link: str | None = field(default=None, metadata={"pattern": r"https://\S+"})
+    match_in: tuple[Lang, ...] = field(default=LANGS, metadata={
+        "doc": "texts to link the term in; [zh] for an everyday English word used as jargon in Chinese"})
 
     def name(self, lang: str) -> str:
         return self.zh if lang == "zh" else self.en
+
+    def forms(self, lang: str) -> tuple[str, ...]:
+        """What to look for in text of ``lang``: Chinese text also uses English names and abbreviations."""
+        english = (self.en, *self.aliases.en)
+        return (self.zh, *self.aliases.zh, *english) if lang == "zh" else english
+
+    def short_definition(self, lang: str) -> str:
+        """The definition's first sentence, for tooltips."""
+        text = " ".join(self.definition[lang].split())
+        end = re.search(r"[。！？]|[.!?](?=\s|$)", text)
+        return text[: end.end()] if end else text
 
 
 @dataclass(frozen=True)

@@ -31,8 +31,26 @@ def load_checked(root: Path) -> Checked:
     return Checked(loaded.collection, tuple(problems))
 
 
+def source_state(root: Path) -> tuple:
+    """Name, size and modification time of every source file: equal states mean equal sources."""
+    files = sorted(p for folder in ("answers", "glossary") for p in (root / folder).rglob("*") if p.is_file())
+    return tuple((p.as_posix(), p.stat().st_size, p.stat().st_mtime_ns) for p in files)
+
+
+# The last generation in this process: `kb build` generates, then each language's MkDocs hook asks
+# again; with the sources unchanged and the output intact there is nothing to redo.
+_last: dict[Path, tuple[tuple, tuple[Problem, ...]]] = {}
+
+
 def generate(root: Path, out_dir: Path | None = None) -> tuple[WriteReport, tuple[Problem, ...]]:
     """Build the generated Markdown of both languages under ``out_dir`` (``docs/_generated``)."""
+    out_dir = (out_dir or root / GENERATED_DIR).resolve()
+    state = (source_state(root), tuple(sorted(p.as_posix() for p in out_dir.rglob("*.md"))))
+    if out_dir in _last and _last[out_dir][0] == state:
+        return WriteReport((), len(state[1]), ()), _last[out_dir][1]
     checked = load_checked(root)
     pages = render_site(derive(checked.collection))
-    return write_pages(out_dir or root / GENERATED_DIR, pages), checked.warnings
+    report = write_pages(out_dir, pages)
+    _last[out_dir] = ((source_state(root), tuple(sorted(p.as_posix() for p in out_dir.rglob("*.md")))),
+                      checked.warnings)
+    return report, checked.warnings

@@ -1,0 +1,51 @@
+"""`kb terms --suggest`: words the collection uses often that the glossary lacks, for editors."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from kb.model import Answer
+from kb.related import STOP_WORDS, extractor_for
+from kb.terms import TermMatcher
+
+NOUNS = ("n", "nz", "vn", "nt", "nr", "ns", "eng")
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    word: str
+    count: int  # occurrences in the Chinese text of all entries
+    answers: tuple[str, ...]  # ids of the entries it occurs in, in reading order
+
+
+def suggest_terms(answers: Sequence[Answer], matcher: TermMatcher, limit: int = 30) -> list[Suggestion]:
+    """Nouns among the entries' keywords (jieba TF-IDF) that no glossary form covers.
+
+    Ranked by occurrences times jieba's inverse document frequency, so that a specialised word used
+    five times outranks an everyday word used twenty times.
+    """
+    known = set(matcher.forms["zh"])
+    extractor = extractor_for(matcher)
+    candidates: set[str] = set()
+    for answer in answers:
+        text = "\n".join(answer.paragraphs)
+        found = extractor.extract_tags(text, topK=40, allowPOS=NOUNS)
+        candidates.update(w.casefold() for w in found if len(w) > 1 and not w.isdigit())
+    candidates = {w for w in candidates
+                  if w not in STOP_WORDS and not any(w in form or form in w for form in known if len(form) > 1)}
+    counts: Counter[str] = Counter()
+    where: dict[str, list[str]] = {}
+    for answer in answers:
+        for paragraph in answer.paragraphs:
+            for word, _, _ in matcher.tokenizer.tokenize(paragraph, HMM=False):
+                key = word.casefold()
+                if key in candidates:
+                    counts[key] += 1
+                    if answer.id not in where.setdefault(key, []):
+                        where[key].append(answer.id)
+    idf = extractor.idf_freq
+    weight = {w: counts[w] * idf.get(w, extractor.median_idf) for w in counts}
+    ranked = sorted(counts, key=lambda w: (-weight[w], -counts[w], w))
+    return [Suggestion(w, counts[w], tuple(where[w])) for w in ranked[:limit]]
