@@ -3,9 +3,9 @@
 Similarity of two entries = Jaccard overlap of their themes + cosine similarity of their keyword
 vectors. Keywords are jieba's TF-IDF keywords of the Chinese text (cut with the glossary-aware
 tokenizer, so 集中不等式 counts as one word), weighted by TF-IDF; a keyword that a third or more of
-the entries share (深度学习, 问题: the thread's own subject) says nothing about any pair and is dropped. Ties are broken by reading order,
-so the result is the same on every run. The reason lists the shared themes and the strongest
-shared keywords.
+the entries share (深度学习, 问题: the thread's own subject) says nothing about any pair and is
+dropped. Ties are broken by reading order, so the result is the same on every run. The reason
+lists the shared themes and the strongest shared keywords.
 """
 
 from __future__ import annotations
@@ -24,7 +24,11 @@ from kb.terms import TermMatcher
 TOP_KEYWORDS = 40
 RELATED = 3
 # Function words that jieba's TF-IDF stop list lacks; they are frequent but say nothing.
-STOP_WORDS = frozenset(["这个", "那个", "这些", "那些", "什么", "一个", "一些", "我们", "他们", "你们", "自己", "可以", "没有", "就是", "这样", "那样", "因为", "所以", "但是", "如果", "还是", "或者", "以及", "而且", "然而", "不是", "这种", "那种", "其实", "可能", "已经", "现在", "时候", "东西", "怎么"])
+STOP_WORDS = frozenset([
+    "这个", "那个", "这些", "那些", "什么", "一个", "一些", "我们", "他们", "你们", "自己", "可以",
+    "没有", "就是", "这样", "那样", "因为", "所以", "但是", "如果", "还是", "或者", "以及", "而且",
+    "然而", "不是", "这种", "那种", "其实", "可能", "已经", "现在", "时候", "东西", "怎么",
+])
 
 
 @dataclass(frozen=True)
