@@ -278,7 +278,7 @@ def test_every_backlink_on_the_glossary_page_is_present_and_true(site, lang):
                           or t.id in _term_links(site, "en", a.id)] for t in COLLECTION.terms}
     glossary = article(page(site, lang, "glossary"))
     for term in COLLECTION.terms:
-        entry = glossary.find(id=term.id).find_next_sibling("div", class_="kb-term")
+        entry = glossary.find(id=term.id).find_next_sibling("div", class_="kb-glossary-entry")
         listed = [re.fullmatch(r"\.\./answers/([a-z0-9-]+)/", a["href"])[1]
                   for a in entry.select("a[href^='../answers/']")]
         assert listed == linked_from[term.id], term.id
