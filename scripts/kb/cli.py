@@ -63,7 +63,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     print(f"kb build: generated pages: {report}")
     site.configure_logging(args.verbose)
     site_dir = Path(args.site_dir).resolve() if args.site_dir else root / "site"
-    site.build_site(root, site_dir, strict=not args.no_strict)
+    site.build_site(root, site_dir, strict=not args.no_strict, our_search=args.search == "kb")
     print(f"kb build: site built in {site_dir} in {time.perf_counter() - started:.1f} s")
     return 0
 
@@ -96,6 +96,13 @@ def cmd_terms(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_bench(args: argparse.Namespace) -> int:
+    from kb import bench_search
+
+    root = Path(args.root).resolve()
+    return bench_search.main(root, root / args.queries, args.json)
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="kb", description="Build and check the bilingual knowledge base.")
     sub = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -112,8 +119,17 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--root", default=".", help="the project folder (default: .)")
     build.add_argument("--site-dir", help="output folder (default: <root>/site)")
     build.add_argument("--no-strict", action="store_true", help="do not stop on MkDocs warnings")
+    build.add_argument("--search", choices=("kb", "stock"), default="kb",
+                       help="search engine: ours (default) or Material's stock one, for comparison")
     build.add_argument("-v", "--verbose", action="store_true")
     build.set_defaults(run=cmd_build)
+
+    bench = sub.add_parser("bench", help="measure: `kb bench search` runs the labelled queries in Chromium")
+    bench.add_argument("what", nargs="?", default="search", choices=("search",), help="what to measure")
+    bench.add_argument("--root", default=".", help="the project folder (default: .)")
+    bench.add_argument("--queries", default="tests/data/search_queries.yml", help="labelled queries (YAML)")
+    bench.add_argument("--json", action="store_true", help="print one JSON object")
+    bench.set_defaults(run=cmd_bench)
 
     terms = sub.add_parser("terms", help="glossary tools for editors")
     terms.add_argument("--suggest", action="store_true",

@@ -14,8 +14,8 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files, InclusionLevel
 
-from kb import site
-from kb.pipeline import GENERATED_DIR, generate
+from kb import search_index, site
+from kb.pipeline import GENERATED_DIR, generate, load_checked
 from kb.problems import ContentError
 
 jieba.setLogLevel(logging.WARNING)  # its dictionary-loading chatter is not news
@@ -34,12 +34,22 @@ def on_startup(command: str, dirty: bool) -> None:
         site.serving = True
 
 
+def _our_search(config: MkDocsConfig) -> bool:
+    return bool(config.extra.get("kb_search"))
+
+
 def on_pre_build(config: MkDocsConfig) -> None:
     # Writes only pages whose content changed; the generated folder is not watched, so no loop.
     try:
         generate(_root(config))
+        if _our_search(config):
+            search_index.add_user_words(load_checked(_root(config)).collection)
     except ContentError as exc:
         raise PluginError("the collection has errors:\n" + str(exc)) from None
+
+
+def on_post_page(output: str, page, config: MkDocsConfig) -> str:
+    return search_index.use_our_worker(output) if _our_search(config) else output
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
@@ -56,5 +66,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
 
 
 def on_post_build(config: MkDocsConfig) -> None:
+    if _our_search(config):
+        search_index.extend_index(Path(config.site_dir))
     if site.serving and _lang(config) == "zh":
         site.build_language(_root(config), "en", Path(config.site_dir) / site.SUBDIR["en"], strict=False)

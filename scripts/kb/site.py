@@ -28,12 +28,13 @@ def configure_logging(verbose: bool = False) -> None:
     logger.propagate = False
 
 
-def build_language(root: Path, lang: str, site_dir: Path, strict: bool = True) -> None:
+def build_language(root: Path, lang: str, site_dir: Path, strict: bool = True, our_search: bool = True) -> None:
     """Build one language's site into ``site_dir`` (raises mkdocs exceptions on failure)."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
     config = load_config(config_file=str(root / CONFIGS[lang]), site_dir=str(site_dir), strict=strict)
+    config.extra["kb_search"] = bool(config.extra.get("kb_search")) and our_search
     config.plugins.on_startup(command="build", dirty=False)
     try:
         build(config)
@@ -41,10 +42,10 @@ def build_language(root: Path, lang: str, site_dir: Path, strict: bool = True) -
         config.plugins.on_shutdown()
 
 
-def build_site(root: Path, site_dir: Path, strict: bool = True) -> None:
+def build_site(root: Path, site_dir: Path, strict: bool = True, our_search: bool = True) -> None:
     """Both languages; Chinese first, because its build empties ``site_dir``."""
     for lang in CONFIGS:
-        build_language(root, lang, site_dir / SUBDIR[lang], strict=strict)
+        build_language(root, lang, site_dir / SUBDIR[lang], strict=strict, our_search=our_search)
 
 
 def serve(root: Path, address: str) -> None:

@@ -1,0 +1,72 @@
+"""Search-side build steps, run from the MkDocs hooks when ``extra.kb_search`` is true.
+
+- The collection's own words (glossary terms and aliases, author names, theme and stance labels)
+  become jieba user words before Material's search plugin cuts the pages, so they are indexed
+  whole: 集中不等式 is one token, not 集中 + 不等式.
+- The index gets a traditional-to-simplified character table (from OpenCC), which the search
+  worker applies to queries: a reader typing 深度學習 finds 深度学习.
+- Every page's ``__config`` points Material at our worker instead of its own.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import cache
+from pathlib import Path
+
+import jieba
+
+from kb.model import Collection
+
+WORKER = "assets/javascripts/workers/kb-search.js"
+_MATERIAL_WORKER = re.compile(r'("search":\s*")([^"]*?)assets/javascripts/workers/search\.[0-9a-f]+\.min\.js"')
+
+
+def user_words(collection: Collection) -> list[str]:
+    """Words of the collection that must stay whole in the search index (Han script only)."""
+    words: set[str] = set()
+    for term in collection.terms:
+        words.update((term.zh, *term.aliases.zh))
+    for answer in collection.answers:
+        words.update(w for w in (answer.author.name, answer.author.name_en) if w)
+    for item in (*collection.themes, *collection.stances):
+        words.add(item.label.zh)
+    return sorted(w for w in words if re.search(r"[\u4e00-\u9fff]", w) and " " not in w)
+
+
+def add_user_words(collection: Collection) -> None:
+    for word in user_words(collection):
+        jieba.add_word(word)
+
+
+@cache
+def traditional_to_simplified() -> dict[str, str]:
+    """Every CJK unified ideograph whose simplified form is a different single character."""
+    import opencc
+
+    converter = opencc.OpenCC("t2s.json")
+    table = {}
+    for code in range(0x4E00, 0xA000):
+        char = chr(code)
+        simplified = converter.convert(char)
+        if simplified != char and len(simplified) == 1:
+            table[char] = simplified
+    return table
+
+
+def extend_index(site_dir: Path) -> None:
+    """Add the character table to ``search/search_index.json`` (kept compact, keys sorted)."""
+    path = site_dir / "search" / "search_index.json"
+    index = json.loads(path.read_text(encoding="utf-8"))
+    index["config"]["kb"] = {"t2s": traditional_to_simplified()}
+    path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":"), sort_keys=True),
+                    encoding="utf-8")
+
+
+def use_our_worker(html: str) -> str:
+    """Point the page's ``__config`` at our worker; fail loudly if Material's markup has changed."""
+    replaced, count = _MATERIAL_WORKER.subn(lambda m: f'{m[1]}{m[2]}{WORKER}"', html)
+    if count != 1:
+        raise ValueError("Material's __config no longer names its search worker where expected")
+    return replaced
