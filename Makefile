@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: build serve test check clean
+.PHONY: build serve test check clean browser-deps
 
 build: $(STAMP)  ## build both languages into site/
 	$(BIN)/kb build
@@ -19,6 +19,12 @@ test: $(STAMP)  ## the whole test suite
 check: $(STAMP)  ## validate the collection and lint the code
 	$(BIN)/kb check
 	$(BIN)/ruff check scripts tests
+
+browser-deps:  ## what the browser tests need besides Python: Debian's chromium and axe-core (npm)
+	@command -v chromium >/dev/null || test -x /usr/bin/chromium || \
+		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+	@test -f tests/browser/node_modules/axe-core/axe.min.js || \
+		npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error
 
 clean:
 	rm -rf site docs/_generated

@@ -36,6 +36,7 @@ class Indexes:
     backlinks: dict[str, tuple[Answer, ...]]  # term id -> the answers it appears in (either language)
     related: dict[str, tuple[Related, ...]]
     keyword_terms: dict[str, str]  # a keyword that is a glossary form -> the term's id
+    facet_counts: dict[str, dict[str, int]]  # "theme" / "author" / "stance" -> id -> number of answers
 
 
 def _group(answers: tuple[Answer, ...], keys_of) -> dict[str, tuple[Answer, ...]]:
@@ -101,6 +102,11 @@ def derive(collection: Collection) -> Indexes:
         backlinks=backlinks,
         related=related_answers(answers, matcher),
         keyword_terms=dict(matcher.forms["zh"]),
+        facet_counts={
+            "theme": {t.id: len(_group(answers, lambda a: a.themes).get(t.id, ())) for t in collection.themes},
+            "author": {key: len(group) for key, group in by_author.items()},
+            "stance": {s.id: len(_group(answers, lambda a: [a.stance]).get(s.id, ())) for s in collection.stances},
+        },
     )
 
 

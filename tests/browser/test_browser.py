@@ -1,0 +1,159 @@
+"""The built site in a real browser: search, language switch, filters, tooltips, errors, requests, a11y."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from kb.bench_search import load_queries, run_queries, summarize
+
+ROOT = Path(__file__).resolve().parents[2]
+
+# One page of each type, in each language.
+PAGE_TYPES = {
+    "home": "", "question": "questions/41168257/", "questions": "questions/", "answer": "answers/naiyan-wang/",
+    "unsigned answer": "answers/other-two-walls/", "all answers": "answers/", "theme": "themes/compute/",
+    "themes": "themes/", "author": "authors/markovs-demon/", "authors": "authors/", "viewpoint map": "stances/",
+    "glossary": "glossary/", "about": "about/",
+}
+PAGES = [(lang, kind, ("en/" if lang == "en" else "") + path)
+         for lang in ("zh", "en") for kind, path in PAGE_TYPES.items()]
+
+
+def test_search_finds_what_the_reader_meant(browser, base_url):
+    outcomes = run_queries(browser, base_url, load_queries(ROOT / "tests/data/search_queries.yml"))
+    summary = summarize(outcomes)
+    misses = [(o.query.site, o.query.q, o.pages[:3]) for o in outcomes if not o.hit]
+    assert summary["overall"]["p_at_1"] >= 0.9, misses
+    assert summary["overall"]["n"] >= 40
+
+
+def test_chinese_results_on_the_chinese_site_and_english_on_the_english(browser, base_url):
+    from kb.browser import search
+
+    page = browser.new_page()
+    page.goto(f"{base_url}/")
+    assert all("/en/" not in link for link in search(page, "Naiyan Wang"))
+    page.goto(f"{base_url}/en/")
+    links = search(page, "Naiyan Wang")
+    assert links and all("/en/" in link for link in links)
+    page.close()
+
+
+def test_typing_an_authors_name_brings_the_author_page_first(browser, base_url):
+    from kb.browser import search
+
+    page = browser.new_page()
+    page.goto(f"{base_url}/")
+    assert urlsplit(search(page, "申尚昆")[0]).path == "/authors/shen-shangkun/"
+    page.goto(f"{base_url}/en/")
+    assert urlsplit(search(page, "Markov's Demon")[0]).path == "/en/authors/markovs-demon/"
+    page.close()
+
+
+def test_the_language_switch_on_an_answer_page_lands_on_the_same_answer(watched, base_url):
+    page = watched.page
+    page.goto(f"{base_url}/answers/zhang-xiang/")
+    page.hover(".md-header__option .md-select")
+    page.click("a.kb-lang-link[hreflang=en]")
+    page.wait_for_url(f"{base_url}/en/answers/zhang-xiang/")
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert "science develops" in page.locator("article h1").inner_text()
+    page.hover(".md-header__option .md-select")
+    page.click("a.kb-lang-link[hreflang=zh]")
+    page.wait_for_url(f"{base_url}/answers/zhang-xiang/")
+    assert page.locator("html").get_attribute("lang") == "zh"
+
+
+def _visible_answers(page) -> list[str]:
+    return page.eval_on_selector_all(
+        "li[data-author]:not([hidden]) > strong > a", "links => links.map(a => a.getAttribute('href'))")
+
+
+def test_filters_combine_show_counts_and_keep_their_state_in_the_url(watched, base_url):
+    page = watched.page
+    page.goto(f"{base_url}/answers/")
+    assert len(_visible_answers(page)) == 11
+    page.select_option("select[name=theme]", "compute")
+    assert _visible_answers(page) == ["markovs-demon/", "zhang-xiang/", "wuhou/", "other-two-walls/"]
+    assert "theme=compute" in page.url
+    # Counts of the other facets follow the choice made.
+    assert page.locator("select[name=stance] option[value=a-matter-of-time]").inner_text().endswith("(2)")
+    page.select_option("select[name=stance]", "a-matter-of-time")
+    assert _visible_answers(page) == ["markovs-demon/", "wuhou/"]
+    assert "显示 2 / 11 篇回答" in page.locator(".kb-filters__status").inner_text()
+    shared = page.url
+    assert "stance=a-matter-of-time" in shared
+    page.goto(shared)  # a shared link opens the same filtered view
+    assert _visible_answers(page) == ["markovs-demon/", "wuhou/"]
+    assert page.locator("select[name=theme]").input_value() == "compute"
+    page.click(".kb-filters button[type=reset]")
+    assert len(_visible_answers(page)) == 11
+    assert "theme=" not in page.url
+
+
+def test_without_javascript_the_answers_page_is_the_full_plain_list(browser, base_url):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{base_url}/en/answers/?theme=compute")
+    assert page.locator("li[data-author]").count() == 11
+    assert not page.locator("form.kb-filters").is_visible()
+    context.close()
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_glossary_tooltips_show_on_hover_and_on_keyboard_focus(watched, base_url, lang):
+    page = watched.page
+    page.goto(f"{base_url}/{'en/' if lang == 'en' else ''}answers/zhang-xiang/")
+    term = page.locator(".kb-body a.kb-term").first
+    definition = term.get_attribute("title")
+    assert definition
+    term.hover()
+    tooltip = page.locator(".md-tooltip2--active")
+    tooltip.wait_for(state="visible")
+    assert tooltip.inner_text().strip() == definition
+    page.mouse.move(0, 0)
+    tooltip.wait_for(state="hidden")
+    # Keyboard: Tab through the page until the first glossary link has focus.
+    for _ in range(200):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.classList.contains('kb-term')"):
+            break
+    else:
+        pytest.fail("no glossary link was reached with the keyboard")
+    # The first link reached is the first in the text, whose definition was read above.
+    active = page.locator(".md-tooltip2--active")
+    active.wait_for(state="visible")
+    assert active.inner_text().strip() == definition
+
+
+@pytest.mark.parametrize("lang, kind, path", PAGES, ids=[f"{lang}-{kind}" for lang, kind, _ in PAGES])
+def test_every_page_type_loads_without_errors_or_third_party_requests(watched, base_url, lang, kind, path):
+    page = watched.page
+    page.goto(f"{base_url}/{path}")
+    page.wait_for_load_state("networkidle")
+    page.locator(".md-search__input").click()  # loads the search index and worker too
+    page.wait_for_load_state("networkidle")
+    assert watched.errors == []
+    assert watched.hosts == {"127.0.0.1"}
+
+
+@pytest.mark.parametrize("lang, kind, path", PAGES, ids=[f"{lang}-{kind}" for lang, kind, _ in PAGES])
+def test_every_page_type_has_no_serious_accessibility_violation(watched, base_url, axe_source, lang, kind, path):
+    page = watched.page
+    page.goto(f"{base_url}/{path}")
+    page.add_script_tag(content=axe_source)
+    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    serious = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]
+               if v["impact"] in ("serious", "critical")]
+    assert serious == []
+
+
+def test_the_search_worker_is_ours(watched, base_url):
+    page = watched.page
+    page.goto(f"{base_url}/")
+    config = page.evaluate("JSON.parse(document.getElementById('__config').textContent)")
+    assert re.search(r"workers/kb-search\.js$", config["search"])
