@@ -6,10 +6,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from bs4 import BeautifulSoup
 
-ROOT = Path(__file__).resolve().parents[1]
-MINI = Path(__file__).parent / "fixtures" / "mini"
+from support.site import MINI, ROOT
 
 
 @pytest.fixture
@@ -29,17 +27,3 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
         subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-f", config,
                         "-d", str(target)], cwd=ROOT, check=True)
     return out
-
-
-def soup(path: Path) -> BeautifulSoup:
-    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
-
-
-def page(site: Path, lang: str, url: str) -> BeautifulSoup:
-    """The built page at ``url`` (like ``answers/naiyan-wang/``) in ``lang``."""
-    base = site if lang == "zh" else site / "en"
-    return soup(base / url / "index.html")
-
-
-def article(doc: BeautifulSoup):
-    return doc.select_one("article.md-content__inner")

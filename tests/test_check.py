@@ -13,7 +13,7 @@ from kb.cli import main
 from kb.load import load
 from kb.validate import check
 
-from conftest import MINI
+from support.site import MINI
 
 A = "answers/100/alpha.md"
 A_EN = "answers/100/alpha.en.md"

@@ -13,7 +13,7 @@ from kb.pipeline import generate, load_checked
 from kb.render import GENERATED_MARK, render_site
 from kb.write import write_pages
 
-from conftest import ROOT
+from support.site import ROOT
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import markdown
 import pytest
 from mkdocs.config import load_config
 
-from conftest import ROOT
+from support.site import ROOT
 
 
 @pytest.fixture(scope="module")

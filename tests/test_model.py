@@ -10,7 +10,7 @@ from kb.load import load
 from kb.model import SLUG
 from kb.validate import check
 
-from conftest import ROOT
+from support.site import ROOT
 
 
 @pytest.fixture(scope="module")

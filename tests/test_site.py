@@ -11,7 +11,7 @@ import pytest
 
 from kb.load import load
 
-from conftest import ROOT, article, page, soup
+from support.site import ROOT, article, page, soup
 from support.source import read_source, squash
 
 COLLECTION = load(ROOT).collection

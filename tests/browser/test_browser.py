@@ -43,14 +43,16 @@ def test_chinese_results_on_the_chinese_site_and_english_on_the_english(browser,
     page.close()
 
 
-def test_typing_an_authors_name_brings_the_author_page_first(browser, base_url):
+def test_typing_an_authors_or_a_themes_name_brings_its_page_first(browser, base_url):
     from kb.browser import search
 
     page = browser.new_page()
     page.goto(f"{base_url}/")
     assert urlsplit(search(page, "申尚昆")[0]).path == "/authors/shen-shangkun/"
+    assert urlsplit(search(page, "算力与数据")[0]).path == "/themes/compute/"
     page.goto(f"{base_url}/en/")
     assert urlsplit(search(page, "Markov's Demon")[0]).path == "/en/authors/markovs-demon/"
+    assert urlsplit(search(page, "Research culture")[0]).path == "/en/themes/research-culture/"
     page.close()
 
 
