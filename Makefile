@@ -21,7 +21,7 @@ check: $(STAMP)  ## validate the collection and lint the code
 	$(BIN)/ruff check scripts tests
 
 browser-deps:  ## what the browser tests need besides Python: Debian's chromium and axe-core (npm)
-	@command -v chromium >/dev/null || test -x /usr/bin/chromium || \
+	@test -n "$$KB_CHROMIUM" || command -v chromium >/dev/null || test -x /usr/bin/chromium || \
 		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 	@test -f tests/browser/node_modules/axe-core/axe.min.js || \
 		npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error

@@ -83,10 +83,10 @@ FAULTS = {
         f"{A}:17: body: is empty; paste the author's text below the front-matter"),
     "translation with a paragraph too many": (
         A_EN, "Second paragraph", "An extra paragraph.\n\nSecond paragraph",
-        f"{A_EN}:1: paragraphs: has 3 paragraphs but alpha.md has 2; translate paragraph for paragraph"),
+        f"{A_EN}:4: paragraphs: has 3 paragraphs but alpha.md has 2; translate paragraph for paragraph"),
     "translator's note used but not defined": (
         A_EN, "[^tn1]: A note of ours.", "",
-        f"{A_EN}:1: notes: [^tn1] is used but never defined; add a line '[^tn1]: ...' at the end"),
+        f"{A_EN}:4: notes: [^tn1] is used but never defined; add a line '[^tn1]: ...' at the end"),
     "unsigned entry with a name": (
         "answers/100/beta.md", "  kind: unsigned", "  kind: unsigned\n  name: 某人",
         "answers/100/beta.md:8: author.name: an unsigned entry gets no name or credential; remove it"),
@@ -124,15 +124,87 @@ FAULTS = {
         f"{STANCES}:4: positions.maths: 'maybe' is not allowed; allowed: yes, partly, no"),
     "theme defined twice": (
         THEMES, "- id: practice", "- id: maths",
-        f"{THEMES}:4: id: 'maths' is defined twice"),
+        f"{THEMES}:5: id: 'maths' is defined twice"),
+    "script tag in a body": (
+        A, "第二段，**这是加粗**后。", "第二段<script>alert(1)</script>",
+        f"{A}:20: body: HTML tag <script> is not allowed; allowed: a, abbr, b, br, cite, code, del, em, i, ins, "
+        "kbd, mark, q, s, small, span, strong, sub, sup, u (or write Markdown)"),
+    "iframe in a translation": (
+        A_EN, "Second paragraph, bold", '<iframe src="https://x.org"></iframe> Second paragraph, bold',
+        f"{A_EN}:7: body: HTML tag <iframe> is not allowed; allowed: a, abbr, b, br, cite, code, del, em, i, "
+        "ins, kbd, mark, q, s, small, span, strong, sub, sup, u (or write Markdown)"),
+    "style tag": (
+        A, "第二段，", "<style>body{display:none}</style>第二段，",
+        f"{A}:20: body: HTML tag <style> is not allowed; allowed: a, abbr, b, br, cite, code, del, em, i, ins, "
+        "kbd, mark, q, s, small, span, strong, sub, sup, u (or write Markdown)"),
+    "object tag": (
+        A, "第二段，", '<object data="x.swf"></object>第二段，',
+        f"{A}:20: body: HTML tag <object> is not allowed; allowed: a, abbr, b, br, cite, code, del, em, i, "
+        "ins, kbd, mark, q, s, small, span, strong, sub, sup, u (or write Markdown)"),
+    "event-handler attribute": (
+        A, "第二段，", '<span onmouseover="alert(1)">第二段</span>，',
+        f"{A}:20: body: event-handler attribute onmouseover= on <span> is not allowed"),
+    "javascript: link": (
+        A, "核方法不难", "[核方法](javascript:alert(1))不难",
+        f"{A}:18: body: javascript: URL in a Markdown link or image is not allowed; use an https:// link"),
+    "data: image": (
+        A_EN, "Second paragraph", "![x](data:image/svg+xml;base64,PHN2Zz4=) Second paragraph",
+        f"{A_EN}:7: body: data: URL in a Markdown link or image is not allowed; use an https:// link"),
+    "attribute list": (
+        A, "第二段，", '第二段 {: onclick="alert(1)" }，',
+        f'{A}:20: body: attribute list {{: onclick="alert(1)" }} is not allowed in content; write plain Markdown'),
+    "HTML in a title": (
+        A, "title: {zh: 数学不难,", "title: {zh: \"数学<img src=x>不难\",",
+        f"{A}:11: title.zh: HTML (<img src=x>) is not allowed in front-matter text; write plain text"),
+    "placeholder left in a body": (
+        A, "第二段，**这是加粗**后。", "KB-PLACEHOLDER：把作者的原文粘贴在这里。",
+        f"{A}:20: body: still holds the placeholder written by `kb new`; replace it with the text, "
+        "one blank line between paragraphs"),
+    "unknown key in a translation's front-matter": (
+        A_EN, "translates: [", "translate: [",
+        f"{A_EN}:2: translate: unknown key 'translate'; allowed: translates; did you mean 'translates'?"),
+    "question file with a missing field": (
+        "answers/100/question.yml", 'lead: {zh: "难点在哪里?", en: "Where is the difficulty?"}\n', "",
+        "answers/100/question.yml:1: lead: missing; required (a mapping with keys zh, en)"),
+    "answer id used twice": (
+        "answers/100/gamma.md", "id: gamma", "id: beta",
+        "answers/100/gamma.md:2: id: 'beta' does not match the file name; rename the file to beta.md or set id: gamma"),
 }
 
 
+def test_the_corpus_has_at_least_thirty_faults():
+    assert len(FAULTS) >= 30
+
+
 @pytest.mark.parametrize("fault", FAULTS, ids=list(FAULTS))
-def test_each_fault_is_reported_with_file_line_and_field(mini, fault):
+def test_each_fault_is_reported_with_file_line_and_field(mini, fault, capsys):
     rel, old, new, expected = FAULTS[fault]
     edit(mini, rel, old, new)
-    assert expected in problems_of(mini)
+    before = _digest(mini)
+    assert main(["check", str(mini)]) == 1
+    err = capsys.readouterr().err
+    assert expected in err.splitlines(), err
+    assert "Traceback" not in err
+    assert _digest(mini) == before  # every file byte-identical afterwards
+
+
+def test_a_yaml_alias_bomb_is_refused_without_expanding_it(mini, capsys):
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}]\n"
+        for i in range(12))
+    path = mini / THEMES
+    path.write_text(bomb, encoding="utf-8")
+    assert main(["check", str(mini)]) == 1
+    assert f"{THEMES}:1: yaml: anchors and aliases (&a / *a) are not allowed in content files; " \
+           "write the value out" in capsys.readouterr().err
+
+
+def test_an_oversized_file_is_reported_not_read(mini, capsys):
+    path = mini / A
+    path.write_text(path.read_text(encoding="utf-8") + "长" * 400_000, encoding="utf-8")
+    size = path.stat().st_size
+    assert main(["check", str(mini)]) == 1
+    assert f"{A}:1: file: is {size:,} bytes; at most 1,000,000 allowed" in capsys.readouterr().err
 
 
 def _digest(root: Path) -> dict[str, str]:

@@ -15,9 +15,13 @@ from pathlib import Path
 from kb.problems import ContentError, Problem, errors
 
 
-def _print_problems(problems: Sequence[Problem]) -> None:
+def _print_problems(problems: Sequence[Problem], github: bool = False) -> None:
     for problem in problems:
         print(problem, file=sys.stderr)
+        if github:  # a workflow command: GitHub shows it as an annotation on the changed line
+            level = "error" if problem.severity == "error" else "warning"
+            message = problem.message.replace("%", "%25").replace("\n", "%0A")
+            print(f"::{level} file={problem.path},line={problem.line},title={problem.field}::{message}")
 
 
 def _summary(problems: Sequence[Problem]) -> str:
@@ -35,7 +39,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         print(f"kb check: {root} is not a folder", file=sys.stderr)
         return 2
     problems = check(load(root))
-    _print_problems(problems)
+    _print_problems(problems, github=args.format == "github")
     if errors(problems):
         print(f"kb check: {_summary(problems)}", file=sys.stderr)
         return 1
@@ -96,6 +100,108 @@ def cmd_terms(args: argparse.Namespace) -> int:
     return 0
 
 
+NEW_FIELDS = [
+    # option, prompt, required
+    ("question", "Zhihu question id (a folder under answers/)", True),
+    ("author_name", "Author's name exactly as signed (empty for an unsigned entry)", False),
+    ("author_name_en", "English form of the name (pinyin, or a translated handle)", False),
+    ("credential", "Credential as signed (may be empty)", False),
+    ("credential_en", "English rendering of the credential", False),
+    ("title_zh", "The compiler's heading, in Chinese as written", True),
+    ("title_en", "The heading in English", True),
+    ("summary_zh", "Editors' summary in Chinese (one or two sentences)", True),
+    ("summary_en", "Editors' summary in English", True),
+    ("stance", "Stance id (glossary/stances.yml)", True),
+    ("themes", "Two to five theme ids, comma-separated (glossary/themes.yml)", True),
+]
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    from kb.contribute import ContributeError, NewEntry, slugify, write_new
+    from kb.load import load
+    from kb.problems import did_you_mean
+
+    root = Path(args.root)
+    collection = load(root).collection
+    values = {name: getattr(args, name) for name, _, _ in NEW_FIELDS}
+    interactive = sys.stdin.isatty() and not args.no_input
+    for name, prompt, required in NEW_FIELDS:
+        if values[name] is None and interactive:
+            values[name] = input(f"{prompt}: ").strip()
+        if required and not values[name]:
+            print(f"kb new: --{name.replace('_', '-')} is required ({prompt})", file=sys.stderr)
+            return 2
+    questions = {q.id: q for q in collection.questions}
+    stances = {s.id for s in collection.stances}
+    themes = {t.id for t in collection.themes}
+    chosen = tuple(t.strip() for t in values["themes"].split(",") if t.strip())
+    mistakes = []
+    if values["question"] not in questions:
+        mistakes.append(f"unknown question '{values['question']}'; known: {', '.join(sorted(questions))}")
+    if values["stance"] not in stances:
+        mistakes.append(f"unknown stance '{values['stance']}'{did_you_mean(values['stance'], stances)}")
+    mistakes += [f"unknown theme '{t}'{did_you_mean(t, themes)}" for t in chosen if t not in themes]
+    if not 2 <= len(chosen) <= 5:
+        mistakes.append(f"{len(chosen)} themes given; two to five are allowed")
+    kind = "named" if values["author_name"] else "unsigned"
+    if kind == "named" and not values["author_name_en"]:
+        mistakes.append("--author-name-en is required with --author-name")
+    if bool(values["credential"]) != bool(values["credential_en"]):
+        mistakes.append("--credential and --credential-en go together")
+    author_id = "unsigned" if kind == "unsigned" else slugify(values["author_name_en"] or "")
+    entry_id = args.id or (author_id if kind == "named" else "")
+    if not entry_id or slugify(entry_id) != entry_id:
+        mistakes.append(f"--id '{entry_id}' must be a lowercase ASCII slug such as 'zhang-xiang'")
+    elif any(a.id == entry_id for a in collection.answers):
+        mistakes.append(f"--id '{entry_id}' is already used; choose another")
+    if mistakes:
+        for mistake in mistakes:
+            print(f"kb new: {mistake}", file=sys.stderr)
+        return 2
+    question = questions[values["question"]]
+    order = args.order or 1 + max((a.order for a in collection.answers if a.question == question.id), default=0)
+    entry = NewEntry(question.id, entry_id, order, author_id, kind, values["author_name"] or None,
+                     values["author_name_en"] or None, values["credential"] or None,
+                     values["credential_en"] or None, values["title_zh"], values["title_en"],
+                     values["summary_zh"], values["summary_en"], values["stance"], chosen, question.url)
+    try:
+        original, translation = write_new(root, entry)
+    except ContributeError as exc:
+        print(f"kb new: {exc}", file=sys.stderr)
+        return 1
+    print(f"kb new: wrote {original.relative_to(root)} and {translation.relative_to(root)}")
+    print("Next: paste the author's text and its translation over the KB-PLACEHOLDER lines, "
+          "then run `make check` and `make serve` to preview.")
+    return 0
+
+
+def cmd_stamp(args: argparse.Namespace) -> int:
+    from kb.contribute import ContributeError, stamp
+
+    try:
+        stamped = stamp(Path(args.root), args.paths)
+    except ContributeError as exc:
+        print(f"kb stamp: {exc}", file=sys.stderr)
+        return 1
+    for rel in stamped:
+        print(f"kb stamp: {rel}")
+    print(f"kb stamp: {len(stamped)} translation(s) stamped")
+    return 0
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    from kb.jsonschema import schemas
+
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    for name, text in schemas().items():
+        path = out / name
+        if not path.exists() or path.read_text(encoding="utf-8") != text:
+            path.write_text(text, encoding="utf-8")
+            print(f"kb schema: wrote {path}")
+    return 0
+
+
 def cmd_bench(args: argparse.Namespace) -> int:
     from kb import bench_search
 
@@ -109,7 +215,27 @@ def parser() -> argparse.ArgumentParser:
 
     check = sub.add_parser("check", help="validate the collection and report every problem")
     check.add_argument("path", nargs="?", default=".", help="the collection's folder (default: .)")
+    check.add_argument("--format", choices=("text", "github"), default="text",
+                       help="github: also print GitHub Actions annotations")
     check.set_defaults(run=cmd_check)
+
+    new = sub.add_parser("new", help="start a new answer and its translation (asks for what is missing)")
+    for name, prompt, _ in NEW_FIELDS:
+        new.add_argument(f"--{name.replace('_', '-')}", dest=name, help=prompt)
+    new.add_argument("--id", help="the entry's id (default: from the author's English name)")
+    new.add_argument("--order", type=int, help="position within the question (default: last)")
+    new.add_argument("--no-input", action="store_true", help="never prompt; fail on missing options")
+    new.add_argument("--root", default=".", help="the project folder (default: .)")
+    new.set_defaults(run=cmd_new)
+
+    stamp = sub.add_parser("stamp", help="record which revision of its original a translation translates")
+    stamp.add_argument("paths", nargs="*", help="translation files (default: all)")
+    stamp.add_argument("--root", default=".", help="the project folder (default: .)")
+    stamp.set_defaults(run=cmd_stamp)
+
+    schema = sub.add_parser("schema", help="write the JSON Schemas of the content files")
+    schema.add_argument("--out", default="schema", help="output folder (default: schema)")
+    schema.set_defaults(run=cmd_schema)
 
     generate = sub.add_parser("generate", help="write the generated Markdown into docs/_generated")
     generate.add_argument("--root", default=".", help="the project folder (default: .)")

@@ -6,12 +6,14 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from kb.model import Answer, Collection, Note, Question, Stance, Term, Theme, Translation
+from kb.model import Answer, Collection, Note, Question, Stance, Term, Theme, Translation, TranslationMeta
 from kb.problems import ContentError, Problem
 from kb.schema import INVALID, Builder
 from kb.yamldoc import YamlDoc, parse_yaml, split_front_matter
 
 QUESTION_FILE = "question.yml"
+# What `kb new` puts where the author's text goes; `kb check` refuses it until it is replaced.
+PLACEHOLDER = "KB-PLACEHOLDER"
 TRANSLATION_SUFFIX = ".en.md"
 MAX_FILE_BYTES = 1_000_000
 _FOOTNOTE_DEF = re.compile(r"^\[\^(?P<label>[^\]\s]+)\]:[ \t]*(?P<text>.*)$")
@@ -64,23 +66,28 @@ def split_paragraphs(body: str, first_line: int) -> list[tuple[int, str]]:
     return blocks
 
 
-def load_translation(path: Path, rel: str, problems: list[Problem]) -> Translation | None:
+def load_translation(path: Path, rel: str, problems: list[Problem],
+                     docs: dict[str, YamlDoc] | None = None) -> Translation | None:
     text = read_text(path, rel, problems)
     if text is None:
         return None
     first_line = 1
+    meta = TranslationMeta()
     if text.startswith("---\n"):
         try:
             doc, text, first_line = split_front_matter(text, rel)
         except ContentError as exc:
             problems.extend(exc.problems)
             return None
-        if doc.data:
-            problems.append(Problem(rel, 2, "front-matter", "a translation has no front-matter fields yet; "
-                                    "metadata in both languages lives in the original file"))
+        if docs is not None:
+            docs[rel] = doc
+        built = Builder(doc, problems).build_dataclass(TranslationMeta, doc.data, ())
+        if built is not INVALID:
+            meta = built
     paragraphs: list[str] = []
+    paragraph_lines: list[int] = []
     notes: list[Note] = []
-    for _, block in split_paragraphs(text, first_line):
+    for line, block in split_paragraphs(text, first_line):
         if _FOOTNOTE_DEF.match(block.split("\n", 1)[0]):
             for note_line in block.split("\n"):
                 if match := _FOOTNOTE_DEF.match(note_line):
@@ -89,6 +96,7 @@ def load_translation(path: Path, rel: str, problems: list[Problem]) -> Translati
                     notes[-1] = Note(notes[-1].label, f"{notes[-1].text} {note_line.strip()}")
         else:
             paragraphs.append(block)
+            paragraph_lines.append(line)
     defined = [n.label for n in notes]
     used = [m["label"] for p in paragraphs for m in _FOOTNOTE_REF.finditer(p)]
     for label in sorted(set(used) - set(defined)):
@@ -98,7 +106,7 @@ def load_translation(path: Path, rel: str, problems: list[Problem]) -> Translati
         problems.append(Problem(rel, first_line, "notes", f"[^{label}] is defined but not used in the text"))
     for label in sorted({x for x in defined if defined.count(x) > 1}):
         problems.append(Problem(rel, first_line, "notes", f"[^{label}] is defined twice"))
-    return Translation(rel, tuple(paragraphs), tuple(notes), first_line)
+    return Translation(rel, tuple(paragraphs), tuple(notes), first_line, tuple(paragraph_lines), meta.translates)
 
 
 def load_answer(path: Path, rel: str, problems: list[Problem], docs: dict[str, YamlDoc]) -> Answer | None:
@@ -111,19 +119,21 @@ def load_answer(path: Path, rel: str, problems: list[Problem], docs: dict[str, Y
         problems.extend(exc.problems)
         return None
     docs[rel] = doc
-    paragraphs = tuple(block for _, block in split_paragraphs(body, body_line))
+    blocks = split_paragraphs(body, body_line)
+    paragraphs = tuple(block for _, block in blocks)
     if not paragraphs:
         problems.append(Problem(rel, body_line, "body", "is empty; paste the author's text below the front-matter"))
     translation_path = path.with_name(path.name.removesuffix(".md") + TRANSLATION_SUFFIX)
     translation_rel = rel.removesuffix(".md") + TRANSLATION_SUFFIX
     translation = None
     if translation_path.exists():
-        translation = load_translation(translation_path, translation_rel, problems)
+        translation = load_translation(translation_path, translation_rel, problems, docs)
     else:
         problems.append(Problem(rel, 1, "translation", f"missing; add {translation_rel} with one English "
                                 "paragraph per Chinese paragraph"))
     answer = Builder(doc, problems).build_dataclass(
-        Answer, doc.data, (), path=rel, paragraphs=paragraphs, body_line=body_line, translation=translation)
+        Answer, doc.data, (), path=rel, paragraphs=paragraphs, body_line=body_line, translation=translation,
+        paragraph_lines=tuple(line for line, _ in blocks))
     return None if answer is INVALID else answer
 
 

@@ -7,6 +7,7 @@ help texts, and ``derived`` for fields that come from a file body rather than fr
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 from typing import Literal
@@ -132,6 +133,24 @@ class Note:
 
 
 @dataclass(frozen=True)
+class TranslationMeta:
+    """The front-matter of a translation ``<id>.en.md``: which revision of the original it translates::
+
+        ---
+        translates: [5d41402a, 7d793037]   # one short hash per original paragraph (kb stamp writes it)
+        ---
+    """
+
+    translates: tuple[str, ...] = field(default=(), metadata={
+        "item_pattern": r"[0-9a-f]{8}", "doc": "one hash per original paragraph; written by `kb stamp`"})
+
+
+def revision(paragraph: str) -> str:
+    """A short hash of a paragraph's text (whitespace ignored): what a translation records."""
+    return hashlib.sha256("".join(paragraph.split()).encode("utf-8")).hexdigest()[:8]
+
+
+@dataclass(frozen=True)
 class Translation:
     """The English sibling ``<id>.en.md``: one paragraph per original paragraph, notes as footnotes."""
 
@@ -139,6 +158,8 @@ class Translation:
     paragraphs: tuple[str, ...]
     notes: tuple[Note, ...]
     first_line: int
+    paragraph_lines: tuple[int, ...] = ()
+    translates: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -175,6 +196,7 @@ class Answer:
     path: str = field(default="", metadata={"derived": True})
     paragraphs: tuple[str, ...] = field(default=(), metadata={"derived": True})
     body_line: int = field(default=0, metadata={"derived": True})
+    paragraph_lines: tuple[int, ...] = field(default=(), metadata={"derived": True})
     translation: Translation | None = field(default=None, metadata={"derived": True})
 
     def body(self, lang: str) -> tuple[str, ...]:

@@ -9,9 +9,10 @@ from collections import Counter, defaultdict
 from collections.abc import Iterator
 from pathlib import PurePosixPath
 
-from kb.load import Loaded
-from kb.model import Answer
+from kb.load import PLACEHOLDER, Loaded
+from kb.model import Answer, revision
 from kb.problems import Problem, allowed_list, did_you_mean
+from kb.safety import check_markdown, check_plain
 
 THEMES = "glossary/themes.yml"
 STANCES = "glossary/stances.yml"
@@ -23,7 +24,7 @@ def check(loaded: Loaded) -> list[Problem]:
     problems = list(loaded.problems)
     for rule in (answers_match_their_files, answers_reference_known_ids, authors_are_consistent,
                  translations_line_up, ids_are_unique, themes_are_used, stances_name_subquestions,
-                 terms_are_consistent):
+                 terms_are_consistent, content_is_safe, bodies_are_not_placeholders, translations_are_current):
         problems.extend(rule(loaded))
     return sorted(set(problems))
 
@@ -181,3 +182,67 @@ def terms_are_consistent(loaded: Loaded) -> Iterator[Problem]:
                                   f"'{form}' is already claimed by term '{first}'; a name or alias "
                                   "may belong to one term only")
 
+
+
+def _strings(data: object, keys: tuple = ()) -> Iterator[tuple[tuple, str]]:
+    if isinstance(data, str):
+        yield keys, data
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            yield from _strings(value, (*keys, key))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            yield from _strings(value, (*keys, index))
+
+
+def content_is_safe(loaded: Loaded) -> Iterator[Problem]:
+    """No script, no unsafe HTML or URL, in any body or any front-matter text (see kb.safety)."""
+    for path, doc in loaded.docs.items():
+        for keys, text in _strings(doc.data):
+            for unsafe in check_plain(text):
+                name = ".".join(str(k) for k in keys if not isinstance(k, int)) or "(document)"
+                yield Problem(path, doc.line(*keys), name, unsafe.message)
+    for answer in loaded.collection.answers:
+        texts = [(answer.path, answer.paragraphs, answer.paragraph_lines)]
+        if answer.translation:
+            texts.append((answer.translation.path, answer.translation.paragraphs,
+                          answer.translation.paragraph_lines))
+            texts.append((answer.translation.path, tuple(n.text for n in answer.translation.notes),
+                          (answer.translation.first_line,) * len(answer.translation.notes)))
+        for path, paragraphs, lines in texts:
+            for paragraph, first in zip(paragraphs, lines, strict=False):
+                for unsafe in check_markdown(paragraph):
+                    yield Problem(path, first + unsafe.line - 1, "body", unsafe.message)
+
+
+def bodies_are_not_placeholders(loaded: Loaded) -> Iterator[Problem]:
+    for answer in loaded.collection.answers:
+        texts = [(answer.path, answer.paragraphs, answer.paragraph_lines)]
+        if answer.translation:
+            texts.append((answer.translation.path, answer.translation.paragraphs, answer.translation.paragraph_lines))
+        for path, paragraphs, lines in texts:
+            for paragraph, line in zip(paragraphs, lines, strict=False):
+                if PLACEHOLDER in paragraph:
+                    yield Problem(path, line, "body", "still holds the placeholder written by `kb new`; "
+                                  "replace it with the text, one blank line between paragraphs")
+
+
+def translations_are_current(loaded: Loaded) -> Iterator[Problem]:
+    """A translation records the revision it translates; warn, naming paragraphs, when the original moved on."""
+    for answer in loaded.collection.answers:
+        translation = answer.translation
+        if translation is None or len(translation.paragraphs) != len(answer.paragraphs):
+            continue
+        current = [revision(p) for p in answer.paragraphs]
+        if not translation.translates:
+            yield Problem(translation.path, 1, "translates", "records no revision of the original; when the "
+                          f"translation is complete run `kb stamp {translation.path}`", severity="warning")
+            continue
+        recorded = list(translation.translates)
+        changed = [i + 1 for i, now in enumerate(current) if i >= len(recorded) or recorded[i] != now]
+        if changed or len(recorded) != len(current):
+            which = ", ".join(str(i) for i in changed) or "count"
+            yield Problem(translation.path, _at(loaded, translation.path, "translates"), "translates",
+                          f"the original has changed since this translation: paragraph(s) {which} of "
+                          f"{PurePosixPath(answer.path).name}; update them, then run `kb stamp {translation.path}`",
+                          severity="warning")
