@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from pypinyin import Style, lazy_pinyin
 
-from kb.linking import Linked, Mention, link_paragraphs
+from kb.linking import Linked, Mention, Mentions, link_paragraphs
 from kb.model import LANGS, Answer, Author, Collection, Question, Stance, Term, Theme
 from kb.related import Related, related_answers
 from kb.terms import TermMatcher
@@ -71,10 +71,13 @@ def derive(collection: Collection) -> Indexes:
         authors.setdefault(answer.author.id, answer.author)
     by_author = _group(answers, lambda a: [a.author.id])
     matcher = TermMatcher(collection.terms)
-    linked = {(answer.id, lang): link_paragraphs(
-                  answer.body(lang), lang, matcher,
-                  {t.id: t.short_definition(lang) for t in collection.terms},
-                  mentions(answer, lang, by_author))
+    definitions = {lang: {t.id: t.short_definition(lang) for t in collection.terms} for lang in LANGS}
+    # Each text is cut into tokens once; linking and keyword extraction share the cut.
+    tokens = {(a.id, lang): [matcher.tokens(p, lang) for p in a.body(lang)] for a in answers for lang in LANGS}
+    mentionable = {(q, lang): Mentions(mentions(q, lang, by_author)) for q in by_question for lang in LANGS}
+    linked = {(answer.id, lang): link_paragraphs(answer.body(lang), lang, matcher, definitions[lang],
+                                                 mentionable[(answer.question, lang)], answer.author.id,
+                                                 tokens[(answer.id, lang)])
               for answer in answers for lang in LANGS}
     backlinks = {term.id: tuple(a for a in answers
                                 if any(term.id in linked[(a.id, lang)].terms for lang in LANGS))
@@ -100,7 +103,8 @@ def derive(collection: Collection) -> Indexes:
         term={t.id: t for t in collection.terms},
         linked=linked,
         backlinks=backlinks,
-        related=related_answers(answers, matcher),
+        related=related_answers(answers, matcher, {
+            a.id: [word for paragraph in tokens[(a.id, "zh")] for word, _, _ in paragraph] for a in answers}),
         keyword_terms=dict(matcher.forms["zh"]),
         facet_counts={
             "theme": {t.id: len(_group(answers, lambda a: a.themes).get(t.id, ())) for t in collection.themes},
@@ -110,16 +114,16 @@ def derive(collection: Collection) -> Indexes:
     )
 
 
-def mentions(answer: Answer, lang: str, by_author: dict[str, tuple[Answer, ...]]) -> list[Mention]:
-    """The other signed authors an entry may @mention, each resolved to their entry in the same question."""
+def mentions(question: str, lang: str, by_author: dict[str, tuple[Answer, ...]]) -> list[Mention]:
+    """The signed authors an entry of ``question`` may @mention, each resolved to their entry there."""
     found = []
     for author_id, their in by_author.items():
         author = their[0].author
-        if author_id == answer.author.id or author.kind != "named":
+        if author.kind != "named":
             continue
-        same_question = [a for a in their if a.question == answer.question]
+        same_question = [a for a in their if a.question == question]
         target = (f"../answers/{same_question[0].id}.md" if len(same_question) == 1
                   else f"../authors/{author_id}.md")
         names = {author.name, author.name_en} if lang == "en" else {author.name}
-        found += [Mention(name, target) for name in sorted(n for n in names if n)]
+        found += [Mention(name, target, author_id) for name in sorted(n for n in names if n)]
     return found

@@ -32,6 +32,27 @@ class Mention:
 
     name: str
     target: str  # a link relative to the answer page, e.g. ../answers/naiyan-wang.md
+    author_id: str = ""
+
+
+class Mentions:
+    """All the names an entry may @mention, found in one pass of one compiled pattern."""
+
+    def __init__(self, mentions: Sequence[Mention]) -> None:
+        self.by_name = {m.name: m for m in mentions}
+        # Longer names first, so that "@Naiyan Wang" is not cut short by a shorter name.
+        names = sorted(self.by_name, key=lambda n: (-len(n), n))
+        self.pattern = re.compile(r"@\s?(" + "|".join(map(re.escape, names)) + ")") if names else None
+
+    def find(self, text: str, exclude_author: str = "") -> list[tuple[int, int, Mention]]:
+        if self.pattern is None or "@" not in text:
+            return []
+        found = []
+        for match in self.pattern.finditer(text):
+            mention = self.by_name[match[1]]
+            if mention.author_id != exclude_author or not exclude_author:
+                found.append((match.start(), match.end(), mention))
+        return found
 
 
 @dataclass(frozen=True)
@@ -54,32 +75,28 @@ def _title(text: str) -> str:
     return " ".join(text.replace('"', "'").split())
 
 
-def find_mentions(text: str, mentions: Sequence[Mention]) -> list[tuple[int, int, Mention]]:
-    found = []
-    # Longer names first, so that "@Naiyan Wang" is not cut short by a shorter name.
-    for mention in sorted(mentions, key=lambda m: -len(m.name)):
-        for match in re.finditer(r"@\s?" + re.escape(mention.name), text):
-            if all(match.end() <= s or match.start() >= e for s, e, _ in found):
-                found.append((match.start(), match.end(), mention))
-    return sorted(found, key=lambda f: f[0])
-
-
 def link_paragraphs(paragraphs: Sequence[str], lang: str, matcher: TermMatcher,
-                    definitions: Mapping[str, str], mentions: Sequence[Mention] = ()) -> Linked:
-    """Link the first occurrence of each term and every @mention; ``definitions`` maps term id -> tooltip."""
+                    definitions: Mapping[str, str], mentions: Sequence[Mention] | Mentions = (),
+                    author_id: str = "", tokens: Sequence[list[tuple[str, int, int]]] | None = None) -> Linked:
+    """Link the first occurrence of each term and every @mention; ``definitions`` maps term id -> tooltip.
+
+    ``author_id`` is the entry's own author, whose name is never linked to themself.
+    """
+    if not isinstance(mentions, Mentions):
+        mentions = Mentions(mentions)
     seen: list[str] = []
     resolved: list[str] = []
     out = []
-    for text in paragraphs:
+    for index, text in enumerate(paragraphs):
         spans = _protected(text)
         edits: list[tuple[int, int, str]] = []
-        for start, end, mention in find_mentions(text, mentions):
+        for start, end, mention in mentions.find(text, author_id):
             if _free(start, end, spans):
                 edits.append((start, end, f"[{text[start:end]}]({mention.target}){{ .kb-mention }}"))
                 resolved.append(mention.target)
         taken = spans + [(s, e) for s, e, _ in edits]
         match: Match
-        for match in matcher.find(text, lang):
+        for match in matcher.find(text, lang, tokens[index] if tokens is not None else None):
             if match.term_id in seen or not _free(match.start, match.end, taken):
                 continue
             seen.append(match.term_id)

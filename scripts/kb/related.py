@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 
@@ -23,6 +23,8 @@ from kb.terms import TermMatcher
 
 TOP_KEYWORDS = 40
 RELATED = 3
+CANDIDATE_CAP = 200  # a keyword held by more entries than this is too common to find neighbours by
+CANDIDATE_KEYWORDS = 10  # neighbours are looked up through an entry's strongest keywords only
 # Function words that jieba's TF-IDF stop list lacks; they are frequent but say nothing.
 STOP_WORDS = frozenset([
     "这个", "那个", "这些", "那些", "什么", "一个", "一些", "我们", "他们", "你们", "自己", "可以",
@@ -48,39 +50,83 @@ def extractor_for(matcher: TermMatcher) -> jieba.analyse.TFIDF:
     return extractor
 
 
-def keywords(answer: Answer, matcher: TermMatcher) -> dict[str, float]:
-    text = "\n".join(answer.paragraphs)
-    pairs = extractor_for(matcher).extract_tags(text, topK=TOP_KEYWORDS, withWeight=True)
-    vector: dict[str, float] = {}
-    for word, weight in pairs:
-        if len(word) > 1 and not word.isdigit():
-            key = word.casefold()  # "Learning" and "learning" are one keyword
-            vector[key] = vector.get(key, 0.0) + weight
-    return vector
+def keywords(tokens: Iterable[str], matcher: TermMatcher) -> dict[str, float]:
+    """jieba's TF-IDF keywords (as its extract_tags computes them) from an entry's Chinese tokens."""
+    extractor = extractor_for(matcher)
+    counts: Counter[str] = Counter()
+    for token in tokens:
+        word = token.strip().casefold()  # "Learning" and "learning" are one keyword
+        if len(word) > 1 and not word.isdigit() and word not in extractor.stop_words:
+            counts[word] += 1
+    total = sum(counts.values()) or 1
+    weights = {w: n / total * extractor.idf_freq.get(w, extractor.median_idf) for w, n in counts.items()}
+    top = sorted(weights, key=lambda w: (-weights[w], w))[:TOP_KEYWORDS]
+    return {w: weights[w] for w in top}
 
 
-def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
-    dot = sum(weight * b[word] for word, weight in a.items() if word in b)
-    norm = math.sqrt(sum(w * w for w in a.values())) * math.sqrt(sum(w * w for w in b.values()))
-    return dot / norm if norm else 0.0
+def _norm(vector: dict[str, float]) -> float:
+    return math.sqrt(sum(w * w for w in vector.values()))
 
 
-def related_answers(answers: Sequence[Answer], matcher: TermMatcher) -> dict[str, tuple[Related, ...]]:
-    vectors = {a.id: keywords(a, matcher) for a in answers}
+def _theme_neighbours(answers: Sequence[Answer], want: int) -> dict[frozenset, list[str]]:
+    """For each distinct theme set, the ``want`` entries whose themes overlap it most (reading order
+    breaks ties). There are far fewer theme sets than entries, so this ranks sets, not pairs."""
+    members: dict[frozenset, list[str]] = {}
+    for answer in answers:
+        members.setdefault(frozenset(answer.themes), []).append(answer.id)
+    result = {}
+    for mask in members:
+        ranked = sorted(members, key=lambda other: -len(mask & other) / len(mask | other))
+        picked: list[str] = []
+        for other in ranked:
+            picked.extend(members[other][: want + 1 - len(picked)])
+            if len(picked) > want:
+                break
+        result[mask] = picked
+    return result
+
+
+def related_answers(answers: Sequence[Answer], matcher: TermMatcher,
+                    tokens: dict[str, list[str]] | None = None) -> dict[str, tuple[Related, ...]]:
+    """The top three for every entry, scored exactly among candidates: the entries sharing one of its
+    strongest keywords (through an inverted index, skipping keywords too common to discriminate) and
+    the entries whose themes overlap most. On a small collection every keyword counts, so the result
+    is the exact all-pairs ranking; the work grows with N, not N squared."""
+    if tokens is None:
+        tokens = {a.id: [w for p in a.paragraphs for w, _, _ in matcher.tokens(p, "zh")] for a in answers}
+    vectors = {a.id: keywords(tokens[a.id], matcher) for a in answers}
     frequency = Counter(word for vector in vectors.values() for word in vector)
     common = {word for word, n in frequency.items() if n >= max(3, len(answers) / 3)}
     vectors = {key: {w: x for w, x in vector.items() if w not in common} for key, vector in vectors.items()}
+    position = {a.id: i for i, a in enumerate(answers)}
+    postings: dict[str, list[str]] = {}
+    for answer in answers:
+        for word in vectors[answer.id]:
+            postings.setdefault(word, []).append(answer.id)
+    by_themes = _theme_neighbours(answers, 3 * RELATED)
+    by_id = {a.id: a for a in answers}
+    norms = {key: _norm(vector) for key, vector in vectors.items()}
+    strongest = {key: sorted(vector, key=lambda w: (-vector[w], w))[:CANDIDATE_KEYWORDS]
+                 for key, vector in vectors.items()}
     result: dict[str, tuple[Related, ...]] = {}
     for answer in answers:
-        candidates = []
-        for position, other in enumerate(answers):
-            if other.id == answer.id:
-                continue
+        words = vectors[answer.id] if len(answers) <= CANDIDATE_CAP else strongest[answer.id]
+        candidates = {other for word in words if len(postings[word]) <= CANDIDATE_CAP for other in postings[word]}
+        candidates.update(by_themes[frozenset(answer.themes)])
+        candidates.discard(answer.id)
+        scored = []
+        for other_id in candidates:
+            other = by_id[other_id]
             shared_themes = tuple(t for t in answer.themes if t in other.themes)
             themes_score = len(shared_themes) / len(set(answer.themes) | set(other.themes))
-            mine, theirs = vectors[answer.id], vectors[other.id]
-            shared_words = sorted((w for w in mine if w in theirs), key=lambda w: (-min(mine[w], theirs[w]), w))
-            score = round(themes_score + _cosine(mine, theirs), 6)
-            candidates.append((-score, position, Related(other.id, score, shared_themes, tuple(shared_words[:3]))))
-        result[answer.id] = tuple(r for _, _, r in sorted(candidates)[:RELATED])
+            mine, theirs = vectors[answer.id], vectors[other_id]
+            shared = [w for w in mine if w in theirs]
+            dot = sum(mine[w] * theirs[w] for w in shared)
+            cosine = dot / (norms[answer.id] * norms[other_id]) if dot else 0.0
+            shared_words = sorted(shared, key=lambda w: (-min(mine[w], theirs[w]), w))
+            score = round(themes_score + cosine, 6)
+            if score > 0:
+                scored.append((-score, position[other_id],
+                               Related(other_id, score, shared_themes, tuple(shared_words[:3]))))
+        result[answer.id] = tuple(r for _, _, r in sorted(scored)[:RELATED])
     return result

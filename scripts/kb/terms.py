@@ -3,13 +3,15 @@
 Python-Markdown's abbreviations match on ``\\b`` and never fire inside Chinese text, so the
 generator finds terms itself. In Chinese, jieba (with every glossary form added as a user word)
 cuts the text into words, and a form matches only where it starts and ends on word boundaries:
-核 in 核方法 is the kernel, 核 in 核心 is not. In English, a form matches case-insensitively where
-it is not preceded or followed by a letter or digit.
+核 in 核方法 is the kernel, 核 in 核心 is not. In English, a form matches case-insensitively on whole
+words: the text is cut into runs of letters and digits, spaces and single marks, so "RCNN" holds
+no "CNN".
 """
 
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -38,50 +40,61 @@ def tokenizer(words: tuple[str, ...]) -> jieba.Tokenizer:
     return tk
 
 
+_LATIN_TOKENS = re.compile(r"[^\W_]+|\s+|.", re.S)
+
+
 class TermMatcher:
-    """Finds every glossary term and alias in a text; see the module docstring for the rules."""
+    """Finds every glossary term and alias in a text; see the module docstring for the rules.
+
+    A text is cut into tokens once (jieba for Chinese; letter-and-digit runs, spaces and single
+    marks for English); a form matches a run of whole tokens, so only runs of up to as many tokens
+    as the longest form need looking up.
+    """
 
     def __init__(self, terms: Sequence[Term]) -> None:
         self.forms: dict[str, dict[str, str]] = {lang: {} for lang in LANGS}  # casefolded form -> term id
+        written: set[str] = set()
         for term in terms:
             for lang in term.match_in:
                 for form in term.forms(lang):
                     self.forms[lang].setdefault(form.casefold(), term.id)
-        self.longest = max((len(f) for forms in self.forms.values() for f in forms), default=0)
-        chinese_words = sorted(f for f in self.forms["zh"] if any("\u4e00" <= c <= "\u9fff" for c in f))
-        self.tokenizer = tokenizer(tuple(chinese_words))
+                    written.add(form)
+        # jieba's dictionary is case-sensitive: add the forms as written (百度IDL, not 百度idl).
+        self.tokenizer = tokenizer(tuple(sorted(f for f in written if any("\u4e00" <= c <= "\u9fff" for c in f))))
+        # Every beginning of every form: a run of tokens that is not one of these cannot grow into a
+        # match, so the search stops extending it at once.
+        self.prefixes: dict[str, set[str]] = {
+            lang: {form[:k] for form in forms for k in range(1, len(form) + 1)} for lang, forms in self.forms.items()}
 
-    def boundaries(self, text: str, lang: str) -> list[int]:
+    def tokens(self, text: str, lang: str) -> list[tuple[str, int, int]]:
+        """(token, start, end) covering the whole text."""
         if lang == "zh":
-            cuts = {0, len(text)}
-            for _, start, end in self.tokenizer.tokenize(text, HMM=False):
-                cuts.update((start, end))
-            return sorted(cuts)
-        cuts = set()
-        for i in range(len(text) + 1):
-            before = i > 0 and text[i - 1].isalnum()
-            after = i < len(text) and text[i].isalnum()
-            if before != after:
-                cuts.add(i)
-        return sorted(cuts)
+            return [(word, start, end) for word, start, end in self.tokenizer.tokenize(text, HMM=True)]
+        return [(m[0], m.start(), m.end()) for m in _LATIN_TOKENS.finditer(text)]
 
-    def find(self, text: str, lang: str) -> list[Match]:
+    def find(self, text: str, lang: str, tokens: list[tuple[str, int, int]] | None = None) -> list[Match]:
         """Non-overlapping matches, leftmost first and longest at each position."""
-        forms = self.forms[lang]
-        cuts = self.boundaries(text, lang)
+        forms, prefixes = self.forms[lang], self.prefixes[lang]
+        tokens = self.tokens(text, lang) if tokens is None else tokens
+        folded = text.casefold()
+        if len(folded) != len(text):  # a rare character changed length when folded: fold slice by slice
+            folded = None
         matches: list[Match] = []
-        taken = 0
-        for i, start in enumerate(cuts):
-            if start < taken:
-                continue
+        i = 0
+        while i < len(tokens):
             best = None
-            for end in cuts[i + 1 :]:
-                if end - start > self.longest:
+            start = tokens[i][1]
+            for j in range(i, len(tokens)):
+                end = tokens[j][2]
+                candidate = folded[start:end] if folded is not None else text[start:end].casefold()
+                if candidate not in prefixes:
                     break
-                term_id = forms.get(text[start:end].casefold())
+                term_id = forms.get(candidate)
                 if term_id:
-                    best = Match(start, end, term_id)
+                    best = (j, Match(start, end, term_id))
             if best:
-                matches.append(best)
-                taken = best.end
+                matches.append(best[1])
+                i = best[0] + 1
+            else:
+                i += 1
         return matches

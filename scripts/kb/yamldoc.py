@@ -36,21 +36,24 @@ class YamlDoc:
         return self.first_line
 
 
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when PyYAML was built with it
+
+
 def parse_yaml(text: str, path: str, first_line: int = 1) -> YamlDoc:
     """Parse ``text`` (which starts at ``first_line`` of ``path``) or raise :class:`ContentError`.
 
-    Anchors and aliases are refused outright: content never needs them, and refusing them
-    closes the door on documents that expand into gigabytes ("billion laughs").
+    One pass: the text is composed into nodes (which records every key's line), then constructed.
+    Anchors and aliases are refused outright: content never needs them, and refusing them closes
+    the door on documents that expand into gigabytes ("billion laughs"). The composed tree shares
+    an aliased node instead of copying it, so finding one never expands anything.
     """
+    loader = _Loader(text)
     try:
-        for event in yaml.parse(text, Loader=yaml.SafeLoader):
-            anchor = getattr(event, "anchor", None)
-            if isinstance(event, yaml.AliasEvent) or anchor:
-                line = first_line + event.start_mark.line
-                raise ContentError([Problem(path, line, "yaml", f"anchors and aliases (&{anchor} / *{anchor}) "
-                                            "are not allowed in content files; write the value out")])
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        node = loader.get_single_node()
+        lines: dict[tuple[Key, ...], int] = {}
+        if node is not None:
+            _record_lines(node, (), first_line, lines, path, set())
+        data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = first_line + (mark.line if mark else 0)
@@ -58,23 +61,32 @@ def parse_yaml(text: str, path: str, first_line: int = 1) -> YamlDoc:
         raise ContentError([Problem(path, line, "yaml", f"invalid YAML: {message}")]) from None
     except yaml.YAMLError as exc:
         raise ContentError([Problem(path, first_line, "yaml", f"invalid YAML: {exc}")]) from None
-    lines: dict[tuple[Key, ...], int] = {}
-    if node is not None:
-        _record_lines(node, (), first_line, lines)
+    finally:
+        loader.dispose()
     return YamlDoc(path, data, lines, first_line)
 
 
-def _record_lines(node: yaml.Node, keys: tuple[Key, ...], first_line: int, lines: dict) -> None:
+def _record_lines(node: yaml.Node, keys: tuple[Key, ...], first_line: int, lines: dict, path: str,
+                  seen: set[int]) -> None:
+    """Record each key's line; a node met twice is an alias, reported at the line that uses it."""
+    if id(node) in seen:
+        # A shared node carries its anchor's position; the line of the enclosing key is where it is used.
+        while keys and isinstance(keys[-1], int):
+            keys = keys[:-1]
+        line = lines.get(keys, first_line)
+        raise ContentError([Problem(path, line, "yaml", "anchors and aliases (&name, *name) are not allowed "
+                                    "in content files; write the value out")])
+    seen.add(id(node))
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
-            path = (*keys, key_node.value)
-            lines[path] = first_line + key_node.start_mark.line
-            _record_lines(value_node, path, first_line, lines)
+            path_keys = (*keys, key_node.value)
+            lines[path_keys] = first_line + key_node.start_mark.line
+            _record_lines(value_node, path_keys, first_line, lines, path, seen)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            path = (*keys, index)
-            lines[path] = first_line + item.start_mark.line
-            _record_lines(item, path, first_line, lines)
+            path_keys = (*keys, index)
+            lines[path_keys] = first_line + item.start_mark.line
+            _record_lines(item, path_keys, first_line, lines, path, seen)
 
 
 def split_front_matter(text: str, path: str) -> tuple[YamlDoc, str, int]:
