@@ -203,10 +203,19 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    from kb import bench_search
-
     root = Path(args.root).resolve()
-    return bench_search.main(root, root / args.queries, args.json)
+    if args.what == "search":
+        from kb import bench_search
+
+        return bench_search.main(root, root / args.queries, args.json)
+    from kb import bench_scale
+
+    try:
+        sizes = [int(size) for size in args.sizes.split(",")]
+    except ValueError:
+        print(f"kb bench: --sizes must be numbers separated by commas, not '{args.sizes}'", file=sys.stderr)
+        return 2
+    return bench_scale.main(root, sizes, args.json, args.write)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -250,8 +259,10 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("-v", "--verbose", action="store_true")
     build.set_defaults(run=cmd_build)
 
-    bench = sub.add_parser("bench", help="measure: `kb bench search` runs the labelled queries in Chromium")
-    bench.add_argument("what", nargs="?", default="search", choices=("search",), help="what to measure")
+    bench = sub.add_parser("bench", help="measure the build at scale (default) or search quality (`kb bench search`)")
+    bench.add_argument("what", nargs="?", default="scale", choices=("scale", "search"), help="what to measure")
+    bench.add_argument("--sizes", default="100,1000,10000", help="collection sizes for `scale` (default: %(default)s)")
+    bench.add_argument("--write", action="store_true", help="write the results table to docs/*/benchmarks.md")
     bench.add_argument("--root", default=".", help="the project folder (default: .)")
     bench.add_argument("--queries", default="tests/data/search_queries.yml", help="labelled queries (YAML)")
     bench.add_argument("--json", action="store_true", help="print one JSON object")

@@ -10,6 +10,7 @@ lists the shared themes and the strongest shared keywords.
 
 from __future__ import annotations
 
+import copy
 import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -43,9 +44,11 @@ class Related:
 
 @cache
 def extractor_for(matcher: TermMatcher) -> jieba.analyse.TFIDF:
-    extractor = jieba.analyse.TFIDF()
+    """jieba's TF-IDF with our tokenizer and stop words. Its IDF table is shared with jieba's default
+    extractor rather than read again, and the part-of-speech tagger (a second dictionary, needed
+    only by `kb terms --suggest`) is attached there, not here."""
+    extractor = copy.copy(jieba.analyse.default_tfidf)
     extractor.tokenizer = matcher.tokenizer
-    extractor.postokenizer = jieba.posseg.POSTokenizer(matcher.tokenizer)
     extractor.stop_words = extractor.stop_words | STOP_WORDS
     return extractor
 

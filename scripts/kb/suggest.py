@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import copy
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+
+import jieba.posseg
 
 from kb.model import Answer
 from kb.related import STOP_WORDS, extractor_for
@@ -27,7 +30,8 @@ def suggest_terms(answers: Sequence[Answer], matcher: TermMatcher, limit: int = 
     five times outranks an everyday word used twenty times.
     """
     known = set(matcher.forms["zh"])
-    extractor = extractor_for(matcher)
+    extractor = copy.copy(extractor_for(matcher))
+    extractor.postokenizer = jieba.posseg.POSTokenizer(matcher.tokenizer)  # for allowPOS
     candidates: set[str] = set()
     for answer in answers:
         text = "\n".join(answer.paragraphs)

@@ -1,0 +1,216 @@
+"""`kb bench`: the build at N = 100, 1,000 and 10,000 entries, against a floor measured in the same run.
+
+For each N, in a fresh temporary folder: a synthetic collection (kb.synthetic), then
+- generate_s: `kb generate` from nothing;
+- build_s, peak_rss_mb: `kb build` (check, generate, both languages with MkDocs, strict), as users run it;
+- floor_s: MkDocs with no plugins, no hooks and a one-page nav on the same Markdown (both languages);
+- site_bytes, search_index_bytes: the built site and both search indexes;
+- rebuild_one_s: `kb build` again after editing one paragraph of one entry;
+- index_load_ms, query_ms: our search worker in headless Chromium: loading the Chinese index, then the
+  mean time to answer a query (None when Chromium is absent).
+Timings on a shared machine are noise alone, so every figure is also given as a ratio to the floor
+of the same N, and as growth from one N to the next.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date
+from importlib.metadata import version
+from pathlib import Path
+
+from kb.synthetic import make_collection
+
+QUERIES = ("集中不等式", "调参", "张翔", "模拟退火", "工程")
+
+FLOOR_CONFIG = """site_name: floor
+docs_dir: {docs}
+site_dir: {site}
+theme:
+  name: material
+  language: {lang}
+  font: false
+plugins: []
+nav:
+  - index.md
+markdown_extensions: [abbr, admonition, attr_list, md_in_html, tables, footnotes, pymdownx.details,
+                      pymdownx.superfences, pymdownx.magiclink, {{toc: {{permalink: true}}}}]
+"""
+
+
+def run(command: list[str], cwd: Path | None = None) -> tuple[float, float]:
+    """Wall seconds and peak resident memory (MB) of one command, which must succeed."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - started
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise RuntimeError(f"{' '.join(command)} failed: {process.stderr.read().decode()[-2000:]}")
+    return elapsed, usage.ru_maxrss / 1024
+
+
+def folder_bytes(path: Path) -> int:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+
+
+def floor(project: Path, work: Path) -> float:
+    """Both languages built with no plugins and a minimal nav from the same Markdown."""
+    total = 0.0
+    for lang in ("zh", "en"):
+        docs = work / f"floor-docs-{lang}"
+        shutil.copytree(project / "docs" / lang, docs)
+        shutil.copytree(project / "docs" / "_generated" / lang, docs, dirs_exist_ok=True)
+        config = work / f"floor-{lang}.yml"
+        config.write_text(FLOOR_CONFIG.format(docs=docs, site=work / f"floor-site-{lang}", lang=lang),
+                          encoding="utf-8")
+        total += run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config)])[0]
+    return total
+
+
+def edit_one_entry(project: Path) -> None:
+    path = sorted((project / "answers").glob("*/a00001.md"))[0]
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("。", "。（编辑）", 1), encoding="utf-8")
+
+
+def search_timing(site: Path) -> tuple[float | None, float | None]:
+    """Index load and mean query time of our worker in Chromium, in ms."""
+    from kb.browser import chromium, chromium_path, serve_directory
+
+    if chromium_path() is None:
+        return None, None
+    script = """async (queries) => {
+        const config = JSON.parse(document.getElementById('__config').textContent)
+        const started = performance.now()
+        const index = await (await fetch('search/search_index.json')).json()
+        const worker = new Worker(config.search)
+        const reply = () => new Promise(resolve => { worker.onmessage = event => resolve(event.data) })
+        worker.postMessage({type: 0, data: {config: index.config, docs: index.docs, options: {suggest: false}}})
+        await reply()
+        const loaded = performance.now() - started
+        let total = 0
+        for (const q of queries) {
+            const t = performance.now()
+            worker.postMessage({type: 2, data: q})
+            await reply()
+            total += performance.now() - t
+        }
+        worker.terminate()
+        return [loaded, total / queries.length]
+    }"""
+    with serve_directory(site) as base, chromium() as browser:
+        page = browser.new_page()
+        page.goto(f"{base}/")
+        loaded, query = page.evaluate(script, list(QUERIES))
+        page.close()
+    return round(loaded, 1), round(query, 2)
+
+
+def bench_size(source: Path, n: int, work: Path) -> dict:
+    project = make_collection(source, work / "project", n)
+    kb = [sys.executable, "-m", "kb"]
+    generate_s, _ = run([*kb, "generate", "--root", str(project)])
+    shutil.rmtree(project / "docs" / "_generated")
+    site = work / "site"
+    build_s, peak = run([*kb, "build", "--root", str(project), "--site-dir", str(site)])
+    floor_s = floor(project, work)
+    edit_one_entry(project)
+    rebuild_one_s, _ = run([*kb, "build", "--root", str(project), "--site-dir", str(site)])
+    index_load_ms, query_ms = search_timing(site)
+    return {
+        "generate_s": round(generate_s, 2),
+        "build_s": round(build_s, 2),
+        "floor_s": round(floor_s, 2),
+        "peak_rss_mb": round(peak, 1),
+        "site_bytes": folder_bytes(site),
+        "search_index_bytes": sum((site / p / "search" / "search_index.json").stat().st_size for p in ("", "en")),
+        "index_load_ms": index_load_ms,
+        "query_ms": query_ms,
+        "rebuild_one_s": round(rebuild_one_s, 2),
+    }
+
+
+def bench(source: Path, sizes: list[int]) -> dict:
+    results = {}
+    for n in sizes:
+        with tempfile.TemporaryDirectory(prefix=f"kb-bench-{n}-") as tmp:
+            results[str(n)] = bench_size(source, n, Path(tmp))
+    return results
+
+
+def environment() -> dict:
+    return {
+        "date": date.today().isoformat(),
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, {platform.system()} {platform.release()}",
+        "python": platform.python_version(),
+        "versions": {name: version(name) for name in ("mkdocs", "mkdocs-material", "jieba", "pymdown-extensions")},
+    }
+
+
+def rows(results: dict) -> list[dict]:
+    """Each N with its ratios to the floor and its growth from the previous N."""
+    out, previous = [], None
+    for n, r in results.items():
+        row = {"n": int(n), **r, "build_vs_floor": round(r["build_s"] / r["floor_s"], 2),
+               "generate_vs_build": round(r["generate_s"] / r["build_s"], 2),
+               "rebuild_vs_floor": round(r["rebuild_one_s"] / r["floor_s"], 2)}
+        if previous:
+            row["build_growth"] = round(r["build_s"] / previous["build_s"], 2)
+            row["floor_growth"] = round(r["floor_s"] / previous["floor_s"], 2)
+        out.append(row)
+        previous = r
+    return out
+
+
+def table(results: dict, lang: str = "en") -> str:
+    head = {"en": ["N", "generate s", "build s", "floor s", "build / floor", "generate / build",
+                   "build growth", "peak MB", "site MB", "index MB", "index load ms", "query ms",
+                   "rebuild one s"],
+            "zh": ["N", "生成 s", "构建 s", "基线 s", "构建/基线", "生成/构建", "构建增长", "峰值内存 MB", "站点 MB",
+                   "索引 MB", "索引加载 ms", "查询 ms", "改一篇后重建 s"]}[lang]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---:|" * len(head)]
+    for row in rows(results):
+        cells = [f"{row['n']:,}", row["generate_s"], row["build_s"], row["floor_s"], f"{row['build_vs_floor']}×",
+                 f"{row['generate_vs_build']}×", f"{row['build_growth']}×" if "build_growth" in row else "–",
+                 row["peak_rss_mb"], round(row["site_bytes"] / 1e6, 1), round(row["search_index_bytes"] / 1e6, 2),
+                 row["index_load_ms"] if row["index_load_ms"] is not None else "–",
+                 row["query_ms"] if row["query_ms"] is not None else "–", row["rebuild_one_s"]]
+        lines.append("| " + " | ".join(str(c) for c in cells) + " |")
+    return "\n".join(lines)
+
+
+PAGE = {
+    "zh": ("基准测试", "由 `kb bench --write` 生成（{date}，{machine}，Python {python}，{versions}）。"
+           "每个 N 都在同一次运行中测量基线：同样的 Markdown，用不带插件、只有一页导航的 MkDocs 构建两种语言。"),
+    "en": ("Benchmarks", "Written by `kb bench --write` ({date}; {machine}; Python {python}; {versions}). "
+           "Every N has its floor measured in the same run: the same Markdown, both languages, built by "
+           "MkDocs with no plugins and a one-page nav."),
+}
+
+
+def write_pages(root: Path, results: dict, env: dict) -> None:
+    versions = ", ".join(f"{k} {v}" for k, v in env["versions"].items())
+    for lang, (title, intro) in PAGE.items():
+        text = (f"---\ntitle: {title}\n---\n\n# {title}\n\n"
+                + intro.format(date=env["date"], machine=env["machine"], python=env["python"], versions=versions)
+                + "\n\n" + table(results, lang) + "\n")
+        (root / "docs" / lang / "benchmarks.md").write_text(text, encoding="utf-8")
+
+
+def main(root: Path, sizes: list[int], as_json: bool, write: bool) -> int:
+    results = bench(root, sizes)
+    env = environment()
+    if write:
+        write_pages(root, results, env)
+    if as_json:
+        print(json.dumps(results, indent=2))
+    else:
+        print(table(results))
+    return 0

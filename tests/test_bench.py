@@ -1,0 +1,68 @@
+"""The benchmark's machinery on small collections; no test asserts a timing."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from pathlib import Path
+
+from kb.bench_scale import bench_size, rows, table
+from kb.cli import main
+from kb.load import load
+from kb.synthetic import make_collection
+from kb.validate import check
+
+from support.site import ROOT
+
+
+def _tree(root: Path) -> dict[str, str]:
+    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_a_synthetic_collection_is_valid_bilingual_and_shaped_like_the_real_one(tmp_path):
+    project = make_collection(ROOT, tmp_path / "p", 60)
+    loaded = load(project)
+    assert check(loaded) == []
+    answers = loaded.collection.answers
+    assert len(answers) == 60
+    assert len(loaded.collection.questions) >= 2
+    assert all(2 <= len(a.themes) <= 5 for a in answers)
+    assert all(len(a.translation.paragraphs) == len(a.paragraphs) for a in answers)
+    kinds = Counter(a.author.kind for a in answers)
+    assert kinds["named"] > kinds["unsigned"] > 0
+    per_author = Counter(a.author.id for a in answers if a.author.kind == "named")
+    assert max(per_author.values()) > 1  # a long tail: some authors sign several entries
+    real_paragraphs = {p for a in load(ROOT).collection.answers for p in a.paragraphs}
+    assert all(p in real_paragraphs for a in answers for p in a.paragraphs)  # real text, real lengths
+
+
+def test_the_same_size_and_seed_give_the_same_collection(tmp_path):
+    one = make_collection(ROOT, tmp_path / "one", 20)
+    two = make_collection(ROOT, tmp_path / "two", 20)
+    assert _tree(one / "answers") == _tree(two / "answers")
+
+
+def test_bench_reports_every_figure_for_a_size(tmp_path):
+    result = bench_size(ROOT, 12, tmp_path)
+    for key in ("generate_s", "build_s", "floor_s", "peak_rss_mb", "site_bytes", "search_index_bytes",
+                "query_ms", "rebuild_one_s"):
+        assert key in result
+    assert result["build_s"] > 0 and result["floor_s"] > 0 and result["site_bytes"] > result["search_index_bytes"] > 0
+    assert result["peak_rss_mb"] > 0
+
+
+def test_figures_are_reported_as_ratios_to_the_floor_and_growth_between_sizes():
+    results = {"100": {"generate_s": 1.0, "build_s": 4.0, "floor_s": 2.0, "peak_rss_mb": 1, "site_bytes": 1,
+                       "search_index_bytes": 1, "index_load_ms": 1, "query_ms": 1, "rebuild_one_s": 1.0},
+               "1000": {"generate_s": 5.0, "build_s": 30.0, "floor_s": 20.0, "peak_rss_mb": 1, "site_bytes": 1,
+                        "search_index_bytes": 1, "index_load_ms": None, "query_ms": None, "rebuild_one_s": 2.0}}
+    first, second = rows(results)
+    assert (first["build_vs_floor"], first["generate_vs_build"]) == (2.0, 0.25)
+    assert (second["build_vs_floor"], second["build_growth"], second["floor_growth"]) == (1.5, 7.5, 10.0)
+    assert "| 1,000 | 5.0 | 30.0 | 20.0 | 1.5× | 0.17× | 7.5× |" in table(results)
+
+
+def test_bench_refuses_sizes_that_are_not_numbers(capsys):
+    assert main(["bench", "--sizes", "100,lots"]) == 2
+    assert "--sizes must be numbers" in capsys.readouterr().err
