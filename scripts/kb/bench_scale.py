@@ -80,12 +80,15 @@ def edit_one_entry(project: Path) -> None:
     path.write_text(text.replace("。", "。（编辑）", 1), encoding="utf-8")
 
 
-def search_timing(site: Path) -> tuple[float | None, float | None]:
-    """Index load and mean query time of our worker in Chromium, in ms."""
+def search_timing(site: Path, browser=None) -> tuple[float | None, float | None]:
+    """Index load and mean query time of our worker in Chromium, in ms (a browser may be passed in)."""
     from kb.browser import chromium, chromium_path, serve_directory
 
-    if chromium_path() is None:
-        return None, None
+    if browser is None:
+        if chromium_path() is None:
+            return None, None
+        with chromium() as own:
+            return search_timing(site, own)
     script = """async (queries) => {
         const config = JSON.parse(document.getElementById('__config').textContent)
         const started = performance.now()
@@ -105,7 +108,7 @@ def search_timing(site: Path) -> tuple[float | None, float | None]:
         worker.terminate()
         return [loaded, total / queries.length]
     }"""
-    with serve_directory(site) as base, chromium() as browser:
+    with serve_directory(site) as base:
         page = browser.new_page()
         page.goto(f"{base}/")
         loaded, query = page.evaluate(script, list(QUERIES))
@@ -113,7 +116,7 @@ def search_timing(site: Path) -> tuple[float | None, float | None]:
     return round(loaded, 1), round(query, 2)
 
 
-def bench_size(source: Path, n: int, work: Path) -> dict:
+def bench_size(source: Path, n: int, work: Path, browser_timing: bool = True) -> dict:
     project = make_collection(source, work / "project", n)
     kb = [sys.executable, "-m", "kb"]
     generate_s, _ = run([*kb, "generate", "--root", str(project)])
@@ -123,7 +126,7 @@ def bench_size(source: Path, n: int, work: Path) -> dict:
     floor_s = floor(project, work)
     edit_one_entry(project)
     rebuild_one_s, _ = run([*kb, "build", "--root", str(project), "--site-dir", str(site)])
-    index_load_ms, query_ms = search_timing(site)
+    index_load_ms, query_ms = search_timing(site) if browser_timing else (None, None)
     return {
         "generate_s": round(generate_s, 2),
         "build_s": round(build_s, 2),

@@ -159,3 +159,10 @@ def test_the_search_worker_is_ours(watched, base_url):
     page.goto(f"{base_url}/")
     config = page.evaluate("JSON.parse(document.getElementById('__config').textContent)")
     assert re.search(r"workers/kb-search\.js$", config["search"])
+
+
+def test_the_benchmark_times_index_loading_and_queries_in_the_browser(browser, site):
+    from kb.bench_scale import search_timing
+
+    index_load_ms, query_ms = search_timing(site, browser)
+    assert index_load_ms > 0 and query_ms > 0
