@@ -22,13 +22,25 @@ class Checked:
     warnings: tuple[Problem, ...]
 
 
+_checked: dict[Path, tuple[tuple, Checked]] = {}
+
+
 def load_checked(root: Path) -> Checked:
-    """The collection at ``root``, or :class:`ContentError` listing every error found."""
+    """The collection at ``root``, or :class:`ContentError` listing every error found.
+
+    Remembered for the life of the process while the sources are unchanged: `kb build` and each
+    language's hooks ask for the same collection.
+    """
+    key, state = root.resolve(), source_state(root)
+    if key in _checked and _checked[key][0] == state:
+        return _checked[key][1]
     loaded = load(root)
     problems = check(loaded)
     if errors(problems):
         raise ContentError(problems)
-    return Checked(loaded.collection, tuple(problems))
+    checked = Checked(loaded.collection, tuple(problems))
+    _checked[key] = (state, checked)
+    return checked
 
 
 def source_state(root: Path) -> tuple:
