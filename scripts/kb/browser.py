@@ -63,7 +63,6 @@ def search(page, query: str) -> list[str]:
     belong to this query and not the previous one.
     """
     box = page.locator(".md-search__input")
-    meta = page.locator(".md-search-result__meta")
     placeholder = page.evaluate("JSON.parse(document.getElementById('__config').textContent)"
                                 ".translations['search.result.placeholder']")
     box.click()
@@ -75,6 +74,5 @@ def search(page, query: str) -> list[str]:
     box.press("End")
     page.wait_for_function("p => document.querySelector('.md-search-result__meta').textContent.trim() !== p",
                            arg=placeholder)
-    del meta
     return page.eval_on_selector_all(".md-search-result__item > a.md-search-result__link",
                                      "links => links.map(a => a.href)")
