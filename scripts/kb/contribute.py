@@ -4,14 +4,15 @@ revision of its original a translation translates. Both refuse to overwrite anyt
 
 from __future__ import annotations
 
-import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from kb.load import PLACEHOLDER, TRANSLATION_SUFFIX, load, read_text
 from kb.model import SLUG, revision
 from kb.problems import Problem
+from kb.yamldoc import quote
 
 
 class ContributeError(Exception):
@@ -38,9 +39,10 @@ class NewEntry:
     source: str
 
 
-def _q(text: str) -> str:
-    """A YAML scalar that stays a string whatever it contains (JSON strings are YAML)."""
-    return json.dumps(text, ensure_ascii=False)
+def translates_line(paragraphs: Iterable[str]) -> str:
+    """The front-matter line recording which revision of the original a translation translates."""
+    # Quoted: a hash such as 92536105 or 1e345678 would otherwise be read as a number.
+    return f"translates: [{', '.join(quote(revision(p)) for p in paragraphs)}]"
 
 
 def render_new(entry: NewEntry) -> tuple[str, str]:
@@ -51,17 +53,17 @@ def render_new(entry: NewEntry) -> tuple[str, str]:
     for key in ("name", "name_en", "credential", "credential_en"):
         value = getattr(entry, key)
         if value:
-            author.append(f"  {key}: {_q(value)}")
+            author.append(f"  {key}: {quote(value)}")
     original = "\n".join([
         "---",
         f"id: {entry.id}",
-        f"question: {_q(entry.question)}",
+        f"question: {quote(entry.question)}",
         f"order: {entry.order}",
         "author:", *author,
-        f"title: {{zh: {_q(entry.title_zh)}, en: {_q(entry.title_en)}}}",
+        f"title: {{zh: {quote(entry.title_zh)}, en: {quote(entry.title_en)}}}",
         "summary:",
-        f"  zh: {_q(entry.summary_zh)}",
-        f"  en: {_q(entry.summary_en)}",
+        f"  zh: {quote(entry.summary_zh)}",
+        f"  en: {quote(entry.summary_en)}",
         f"stance: {entry.stance}",
         f"themes: [{', '.join(entry.themes)}]",
         f"source: {entry.source}",
@@ -125,8 +127,7 @@ def stamp(root: Path, paths: list[str]) -> list[str]:
         text = read_text(root / rel, rel, problems)
         if text is None:
             raise ContributeError(str(problems[0]))
-        # Quoted: a hash such as 92536105 or 1e345678 would otherwise be read as a number.
-        line = f"translates: [{', '.join(_q(revision(p)) for p in answer.paragraphs)}]"
+        line = translates_line(answer.paragraphs)
         match = _FRONT.match(text)
         if match:
             kept = [x for x in match["yaml"].split("\n") if not x.startswith("translates:")]

@@ -70,6 +70,8 @@ def derive(collection: Collection) -> Indexes:
     for answer in answers:
         authors.setdefault(answer.author.id, answer.author)
     by_author = _group(answers, lambda a: [a.author.id])
+    by_theme = _group(answers, lambda a: a.themes)
+    by_stance = _group(answers, lambda a: [a.stance])
     matcher = TermMatcher(collection.terms)
     definitions = {lang: {t.id: t.short_definition(lang) for t in collection.terms} for lang in LANGS}
     # Each text is cut into tokens once; linking and keyword extraction share the cut.
@@ -90,8 +92,8 @@ def derive(collection: Collection) -> Indexes:
         stances={s.id: s for s in collection.stances},
         authors=authors,
         answers_by_question=by_question,
-        answers_by_theme=_group(answers, lambda a: a.themes),
-        answers_by_stance=_group(answers, lambda a: [a.stance]),
+        answers_by_theme=by_theme,
+        answers_by_stance=by_stance,
         answers_by_author=by_author,
         previous=previous,
         next=following,
@@ -107,9 +109,9 @@ def derive(collection: Collection) -> Indexes:
             a.id: [word for paragraph in tokens[(a.id, "zh")] for word, _, _ in paragraph] for a in answers}),
         keyword_terms=dict(matcher.forms["zh"]),
         facet_counts={
-            "theme": {t.id: len(_group(answers, lambda a: a.themes).get(t.id, ())) for t in collection.themes},
+            "theme": {t.id: len(by_theme.get(t.id, ())) for t in collection.themes},
             "author": {key: len(group) for key, group in by_author.items()},
-            "stance": {s.id: len(_group(answers, lambda a: [a.stance]).get(s.id, ())) for s in collection.stances},
+            "stance": {s.id: len(by_stance.get(s.id, ())) for s in collection.stances},
         },
     )
 

@@ -63,6 +63,5 @@ def generate(root: Path, out_dir: Path | None = None) -> tuple[WriteReport, tupl
     checked = load_checked(root)
     pages = render_site(derive(checked.collection))
     report = write_pages(out_dir, pages)
-    _last[out_dir] = ((source_state(root), tuple(sorted(p.as_posix() for p in out_dir.rglob("*.md")))),
-                      checked.warnings)
+    _last[out_dir] = ((state[0], tuple(sorted(p.as_posix() for p in out_dir.rglob("*.md")))), checked.warnings)
     return report, checked.warnings

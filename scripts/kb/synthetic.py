@@ -9,37 +9,34 @@ over a few questions. The same N and seed give byte-identical files.
 
 from __future__ import annotations
 
-import json
 import random
 import shutil
 from pathlib import Path
 
+from kb.contribute import translates_line
 from kb.load import load
-from kb.model import Answer, revision
+from kb.model import Answer
+from kb.yamldoc import quote
 
 COPIED = ("mkdocs.yml", "mkdocs.en.yml", "docs/zh", "docs/en", "docs/overrides", "glossary",
           "scripts/kb/mkdocs_hooks.py", "scripts/kb/templates")
 
 
-def _q(text: str) -> str:
-    return json.dumps(text, ensure_ascii=False)
-
-
 def _entry(answer_id: str, question: str, order: int, author: dict, source: Answer,
            paragraphs: list[tuple[str, str]], themes: list[str], stance: str, url: str) -> tuple[str, str]:
-    lines = ["---", f"id: {answer_id}", f"question: {_q(question)}", f"order: {order}", "author:"]
-    lines += [f"  {key}: {_q(value) if key != 'id' else value}" for key, value in author.items()]
+    lines = ["---", f"id: {answer_id}", f"question: {quote(question)}", f"order: {order}", "author:"]
+    lines += [f"  {key}: {quote(value) if key != 'id' else value}" for key, value in author.items()]
     lines += [
-        f"title: {{zh: {_q(source.title.zh)}, en: {_q(source.title.en)}}}",
-        f"summary: {{zh: {_q(source.summary.zh)}, en: {_q(source.summary.en)}}}",
+        f"title: {{zh: {quote(source.title.zh)}, en: {quote(source.title.en)}}}",
+        f"summary: {{zh: {quote(source.summary.zh)}, en: {quote(source.summary.en)}}}",
         f"stance: {stance}",
         f"themes: [{', '.join(themes)}]",
         f"source: {url}",
         "---", "",
     ]
     original = "\n".join(lines) + "\n\n".join(zh for zh, _ in paragraphs) + "\n"
-    stamps = ", ".join(_q(revision(zh)) for zh, _ in paragraphs)
-    translation = f"---\ntranslates: [{stamps}]\n---\n\n" + "\n\n".join(en for _, en in paragraphs) + "\n"
+    stamp = translates_line(zh for zh, _ in paragraphs)
+    translation = f"---\n{stamp}\n---\n\n" + "\n\n".join(en for _, en in paragraphs) + "\n"
     return original, translation
 
 

@@ -47,8 +47,8 @@ class TermMatcher:
     """Finds every glossary term and alias in a text; see the module docstring for the rules.
 
     A text is cut into tokens once (jieba for Chinese; letter-and-digit runs, spaces and single
-    marks for English); a form matches a run of whole tokens, so only runs of up to as many tokens
-    as the longest form need looking up.
+    marks for English); a form matches a run of whole tokens, and a run stops growing as soon as
+    it is no longer the beginning of any form.
     """
 
     def __init__(self, terms: Sequence[Term]) -> None:

@@ -195,6 +195,18 @@ def _strings(data: object, keys: tuple = ()) -> Iterator[tuple[tuple, str]]:
             yield from _strings(value, (*keys, index))
 
 
+def _bodies(answer: Answer, notes: bool = False) -> list[tuple[str, tuple[str, ...], tuple[int, ...]]]:
+    """(file, paragraphs, the line each starts on) for an entry's text and its translation."""
+    texts = [(answer.path, answer.paragraphs, answer.paragraph_lines)]
+    translation = answer.translation
+    if translation:
+        texts.append((translation.path, translation.paragraphs, translation.paragraph_lines))
+        if notes:
+            texts.append((translation.path, tuple(n.text for n in translation.notes),
+                          (translation.first_line,) * len(translation.notes)))
+    return texts
+
+
 def content_is_safe(loaded: Loaded) -> Iterator[Problem]:
     """No script, no unsafe HTML or URL, in any body or any front-matter text (see kb.safety)."""
     for path, doc in loaded.docs.items():
@@ -203,13 +215,7 @@ def content_is_safe(loaded: Loaded) -> Iterator[Problem]:
                 name = ".".join(str(k) for k in keys if not isinstance(k, int)) or "(document)"
                 yield Problem(path, doc.line(*keys), name, unsafe.message)
     for answer in loaded.collection.answers:
-        texts = [(answer.path, answer.paragraphs, answer.paragraph_lines)]
-        if answer.translation:
-            texts.append((answer.translation.path, answer.translation.paragraphs,
-                          answer.translation.paragraph_lines))
-            texts.append((answer.translation.path, tuple(n.text for n in answer.translation.notes),
-                          (answer.translation.first_line,) * len(answer.translation.notes)))
-        for path, paragraphs, lines in texts:
+        for path, paragraphs, lines in _bodies(answer, notes=True):
             for paragraph, first in zip(paragraphs, lines, strict=False):
                 for unsafe in check_markdown(paragraph):
                     yield Problem(path, first + unsafe.line - 1, "body", unsafe.message)
@@ -217,10 +223,7 @@ def content_is_safe(loaded: Loaded) -> Iterator[Problem]:
 
 def bodies_are_not_placeholders(loaded: Loaded) -> Iterator[Problem]:
     for answer in loaded.collection.answers:
-        texts = [(answer.path, answer.paragraphs, answer.paragraph_lines)]
-        if answer.translation:
-            texts.append((answer.translation.path, answer.translation.paragraphs, answer.translation.paragraph_lines))
-        for path, paragraphs, lines in texts:
+        for path, paragraphs, lines in _bodies(answer):
             for paragraph, line in zip(paragraphs, lines, strict=False):
                 if PLACEHOLDER in paragraph:
                     yield Problem(path, line, "body", "still holds the placeholder written by `kb new`; "

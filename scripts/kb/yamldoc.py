@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -34,6 +35,11 @@ class YamlDoc:
                 return self.lines[keys]
             keys = keys[:-1]
         return self.first_line
+
+
+def quote(text: str) -> str:
+    """A YAML scalar that stays a string whatever it contains: JSON strings are YAML."""
+    return json.dumps(text, ensure_ascii=False)
 
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when PyYAML was built with it
