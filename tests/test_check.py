@@ -55,7 +55,7 @@ FAULTS = {
         f"{A}:4: order: expected a whole number, got text"),
     "unknown key with a suggestion": (
         A, "stance: not-maths", "stance: not-maths\nstanse: x",
-        f"{A}:14: stanse: unknown key 'stanse'; allowed: author, id, order, question, source, stance, summary, "
+        f"{A}:14: stanse: unknown key 'stanse'; allowed: added, author, id, order, question, source, stance, summary, "
         "themes, title; did you mean 'stance'?"),
     "id that is not a slug": (
         A, "id: alpha", "id: Alpha_1",
@@ -76,11 +76,20 @@ FAULTS = {
         A, "order: 1", "order: &n 1\nx: *n",
         f"{A}:5: yaml: anchors and aliases (&name, *name) are not allowed in content files; write the value out"),
     "front-matter not closed": (
-        A, "source: https://www.zhihu.com/question/100\n---", "source: https://www.zhihu.com/question/100\n",
+        A, "added: 2026-11-24\n---", "added: 2026-11-24\n",
         f"{A}:1: front-matter: not closed; add a line '---' after the YAML"),
+    "a date that is not in the calendar": (
+        A, "added: 2026-11-24", "added: 2026-02-30",
+        f"{A}:16: added: '2026-02-30' is not a calendar date; write YYYY-MM-DD"),
+    "a date in the future": (
+        A, "added: 2026-11-24", "added: 2999-01-01",
+        f"{A}:16: added: 2999-01-01 is in the future; write the day the entry was added"),
+    "a date with a time of day": (
+        A, "added: 2026-11-24", "added: 2026-11-24 10:00:00",
+        f"{A}:16: added: '2026-11-24 10:00:00' has a time of day; write the date only, YYYY-MM-DD"),
     "empty body": (
         A, "核方法不难，核心是理解问题。\n\n第二段，**这是加粗**后。", "",
-        f"{A}:17: body: is empty; paste the author's text below the front-matter"),
+        f"{A}:18: body: is empty; paste the author's text below the front-matter"),
     "translation with a paragraph too many": (
         A_EN, "Second paragraph", "An extra paragraph.\n\nSecond paragraph",
         f"{A_EN}:4: paragraphs: has 3 paragraphs but alpha.md has 2; translate paragraph for paragraph"),
@@ -127,7 +136,7 @@ FAULTS = {
         f"{THEMES}:5: id: 'maths' is defined twice"),
     "script tag in a body": (
         A, "第二段，**这是加粗**后。", "第二段<script>alert(1)</script>",
-        f"{A}:20: body: HTML tag <script> is not allowed; allowed: a, abbr, b, br, cite, code, del, em, i, ins, "
+        f"{A}:21: body: HTML tag <script> is not allowed; allowed: a, abbr, b, br, cite, code, del, em, i, ins, "
         "kbd, mark, q, s, small, span, strong, sub, sup, u (or write Markdown)"),
     "iframe in a translation": (
         A_EN, "Second paragraph, bold", '<iframe src="https://x.org"></iframe> Second paragraph, bold',
@@ -135,30 +144,30 @@ FAULTS = {
         "ins, kbd, mark, q, s, small, span, strong, sub, sup, u (or write Markdown)"),
     "style tag": (
         A, "第二段，", "<style>body{display:none}</style>第二段，",
-        f"{A}:20: body: HTML tag <style> is not allowed; allowed: a, abbr, b, br, cite, code, del, em, i, ins, "
+        f"{A}:21: body: HTML tag <style> is not allowed; allowed: a, abbr, b, br, cite, code, del, em, i, ins, "
         "kbd, mark, q, s, small, span, strong, sub, sup, u (or write Markdown)"),
     "object tag": (
         A, "第二段，", '<object data="x.swf"></object>第二段，',
-        f"{A}:20: body: HTML tag <object> is not allowed; allowed: a, abbr, b, br, cite, code, del, em, i, "
+        f"{A}:21: body: HTML tag <object> is not allowed; allowed: a, abbr, b, br, cite, code, del, em, i, "
         "ins, kbd, mark, q, s, small, span, strong, sub, sup, u (or write Markdown)"),
     "event-handler attribute": (
         A, "第二段，", '<span onmouseover="alert(1)">第二段</span>，',
-        f"{A}:20: body: event-handler attribute onmouseover= on <span> is not allowed"),
+        f"{A}:21: body: event-handler attribute onmouseover= on <span> is not allowed"),
     "javascript: link": (
         A, "核方法不难", "[核方法](javascript:alert(1))不难",
-        f"{A}:18: body: javascript: URL in a Markdown link or image is not allowed; use an https:// link"),
+        f"{A}:19: body: javascript: URL in a Markdown link or image is not allowed; use an https:// link"),
     "data: image": (
         A_EN, "Second paragraph", "![x](data:image/svg+xml;base64,PHN2Zz4=) Second paragraph",
         f"{A_EN}:7: body: data: URL in a Markdown link or image is not allowed; use an https:// link"),
     "attribute list": (
         A, "第二段，", '第二段 {: onclick="alert(1)" }，',
-        f'{A}:20: body: attribute list {{: onclick="alert(1)" }} is not allowed in content; write plain Markdown'),
+        f'{A}:21: body: attribute list {{: onclick="alert(1)" }} is not allowed in content; write plain Markdown'),
     "HTML in a title": (
         A, "title: {zh: 数学不难,", "title: {zh: \"数学<img src=x>不难\",",
         f"{A}:11: title.zh: HTML (<img src=x>) is not allowed in front-matter text; write plain text"),
     "placeholder left in a body": (
         A, "第二段，**这是加粗**后。", "KB-PLACEHOLDER：把作者的原文粘贴在这里。",
-        f"{A}:20: body: still holds the placeholder written by `kb new`; replace it with the text, "
+        f"{A}:21: body: still holds the placeholder written by `kb new`; replace it with the text, "
         "one blank line between paragraphs"),
     "unknown key in a translation's front-matter": (
         A_EN, "translates: [", "translate: [",

@@ -3,6 +3,7 @@ and a rejected collection never touches the site that was built before."""
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
 import shutil
@@ -38,7 +39,7 @@ def test_kb_new_writes_an_entry_that_check_rejects_only_for_its_placeholders(min
     assert errors == [
         "answers/100/han-meimei.en.md:1: body: still holds the placeholder written by `kb new`; replace it with "
         "the text, one blank line between paragraphs",
-        "answers/100/han-meimei.md:18: body: still holds the placeholder written by `kb new`; replace it with "
+        "answers/100/han-meimei.md:19: body: still holds the placeholder written by `kb new`; replace it with "
         "the text, one blank line between paragraphs",
     ]
     entry = load(mini).collection.answers[-1]
@@ -83,7 +84,9 @@ def test_the_committed_schemas_are_what_the_model_produces():
 
 
 def _front_matter(path: Path) -> dict:
-    return yaml.safe_load(path.read_text(encoding="utf-8").split("---\n")[1])
+    data = yaml.safe_load(path.read_text(encoding="utf-8").split("---\n")[1])
+    # PyYAML reads an unquoted date as a date; editors' YAML 1.2 (and JSON) see text.
+    return {key: value.isoformat() if isinstance(value, datetime.date) else value for key, value in data.items()}
 
 
 def test_the_schemas_accept_the_real_collection_and_reject_a_bad_entry():

@@ -4,9 +4,10 @@ revision of its original a translation translates. Both refuse to overwrite anyt
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from kb.load import PLACEHOLDER, TRANSLATION_SUFFIX, load, read_text
@@ -37,6 +38,7 @@ class NewEntry:
     stance: str
     themes: tuple[str, ...]
     source: str
+    added: datetime.date = field(default_factory=datetime.date.today)
 
 
 def translates_line(paragraphs: Iterable[str]) -> str:
@@ -67,6 +69,7 @@ def render_new(entry: NewEntry) -> tuple[str, str]:
         f"stance: {entry.stance}",
         f"themes: [{', '.join(entry.themes)}]",
         f"source: {entry.source}",
+        f"added: {entry.added.isoformat()}",
         "---",
         "",
         f"{PLACEHOLDER}：把作者的原文粘贴在这里，一字不改；段与段之间空一行。",

@@ -8,6 +8,7 @@ equal to what the model produces, so the model stays the single source of truth.
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import inspect
 import json
 import types
@@ -56,6 +57,8 @@ def type_schema(tp: Any, meta: typing.Mapping = {}) -> dict:
         return {"type": "object", "additionalProperties": type_schema(typing.get_args(tp)[1])}
     if tp is int:
         return {"type": "integer", **({"minimum": meta["min"]} if "min" in meta else {})}
+    if tp is datetime.date:
+        return {"type": "string", "format": "date"}  # YAML 1.2 editors read an unquoted date as text
     if tp is str:
         schema = {"type": "string", "minLength": 1}
         if meta.get("pattern"):

@@ -7,6 +7,7 @@ help texts, and ``derived`` for fields that come from a file body rather than fr
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import re
 from dataclasses import dataclass, field
@@ -176,6 +177,7 @@ class Answer:
         stance: understand-the-problem # an id from glossary/stances.yml
         themes: [engineering, problem-solving]   # two to five ids from glossary/themes.yml
         source: https://www.zhihu.com/question/41168257
+        added: 2026-11-24              # the day the entry joined the collection (orders the feed)
         ---
 
         第一段……
@@ -193,6 +195,8 @@ class Answer:
     themes: tuple[str, ...] = field(metadata={"min_items": 2, "max_items": 5, "item_pattern": SLUG,
                                               "doc": "two to five ids from glossary/themes.yml"})
     source: str = field(metadata={"pattern": r"https://www\.zhihu\.com/\S+", "doc": "URL of the original"})
+    added: datetime.date = field(metadata={
+        "doc": "the day the entry joined the collection, YYYY-MM-DD; dates the Atom feed's entries"})
     path: str = field(default="", metadata={"derived": True})
     paragraphs: tuple[str, ...] = field(default=(), metadata={"derived": True})
     body_line: int = field(default=0, metadata={"derived": True})

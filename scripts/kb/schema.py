@@ -7,6 +7,7 @@ keys exist, which are required (no default), their types, and their constraints 
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import re
 import types
 import typing
@@ -46,7 +47,8 @@ def describe(tp: Any) -> str:
         return "a mapping"
     if dataclasses.is_dataclass(tp):
         return "a mapping with keys " + ", ".join(f.name for f, _ in fields_of(tp))
-    return {str: "text", int: "a whole number", bool: "true or false"}.get(tp, tp.__name__)
+    return {str: "text", int: "a whole number", bool: "true or false",
+            datetime.date: "a date, YYYY-MM-DD"}.get(tp, tp.__name__)
 
 
 def _kind(value: Any) -> str:
@@ -96,6 +98,8 @@ class Builder:
             return value
         if tp is str:
             return self.build_str(value, keys, meta.get("pattern"))
+        if tp is datetime.date:
+            return self.build_date(value, keys)
         raise TypeError(f"unsupported field type {tp!r}")  # a bug in the model, not in content
 
     def build_str(self, value: Any, keys: tuple[Key, ...], pattern: str | None) -> Any:
@@ -109,6 +113,22 @@ class Builder:
         if pattern and not re.fullmatch(pattern, value):
             hint = " (lowercase letters, digits and single hyphens)" if pattern.startswith("[a-z0-9]") else ""
             return self.report(keys, f"'{value}' does not match {pattern}{hint}")
+        return value
+
+    def build_date(self, value: Any, keys: tuple[Key, ...]) -> Any:
+        # YAML reads an unquoted 2026-11-24 as a date already; a quoted one is text.
+        if isinstance(value, datetime.datetime):
+            return self.report(keys, f"'{value}' has a time of day; write the date only, YYYY-MM-DD")
+        if isinstance(value, str):
+            try:
+                value = datetime.date.fromisoformat(value.strip()) if re.fullmatch(
+                    r"\d{4}-\d{2}-\d{2}", value.strip()) else value
+            except ValueError:
+                return self.report(keys, f"'{value}' is not a calendar date; write YYYY-MM-DD")
+        if not isinstance(value, datetime.date):
+            return self.report(keys, f"expected a date, YYYY-MM-DD, got '{value}'")
+        if value > datetime.date.today():
+            return self.report(keys, f"{value} is in the future; write the day the entry was added")
         return value
 
     def build_list(self, item_tp: Any, value: Any, keys: tuple[Key, ...], meta: typing.Mapping) -> Any:

@@ -9,6 +9,7 @@ over a few questions. The same N and seed give byte-identical files.
 
 from __future__ import annotations
 
+import datetime
 import random
 import shutil
 from pathlib import Path
@@ -18,12 +19,14 @@ from kb.load import load
 from kb.model import Answer
 from kb.yamldoc import quote
 
+FIRST_DAY = datetime.date(2016, 3, 1)  # synthetic entries are added ten a day from here
 COPIED = ("mkdocs.yml", "mkdocs.en.yml", "docs/zh", "docs/en", "docs/overrides", "glossary",
           "scripts/kb/mkdocs_hooks.py", "scripts/kb/templates")
 
 
 def _entry(answer_id: str, question: str, order: int, author: dict, source: Answer,
-           paragraphs: list[tuple[str, str]], themes: list[str], stance: str, url: str) -> tuple[str, str]:
+           paragraphs: list[tuple[str, str]], themes: list[str], stance: str, url: str,
+           added: datetime.date) -> tuple[str, str]:
     lines = ["---", f"id: {answer_id}", f"question: {quote(question)}", f"order: {order}", "author:"]
     lines += [f"  {key}: {quote(value) if key != 'id' else value}" for key, value in author.items()]
     lines += [
@@ -32,6 +35,7 @@ def _entry(answer_id: str, question: str, order: int, author: dict, source: Answ
         f"stance: {stance}",
         f"themes: [{', '.join(themes)}]",
         f"source: {url}",
+        f"added: {added.isoformat()}",
         "---", "",
     ]
     original = "\n".join(lines) + "\n\n".join(zh for zh, _ in paragraphs) + "\n"
@@ -88,7 +92,8 @@ def make_collection(source_root: Path, out: Path, n: int, seed: int = 1) -> Path
         themes = rng.sample([t.id for t in real.themes], k=rng.randint(2, 5))
         stance = rng.choice([s.id for s in real.stances])
         original, translation = _entry(f"a{index:05d}", question, orders[question], author, source, paragraphs,
-                                       themes, stance, f"https://www.zhihu.com/question/{question}")
+                                       themes, stance, f"https://www.zhihu.com/question/{question}",
+                                       FIRST_DAY + datetime.timedelta(days=index // 10))
         folder = out / "answers" / question
         (folder / f"a{index:05d}.md").write_text(original, encoding="utf-8")
         (folder / f"a{index:05d}.en.md").write_text(translation, encoding="utf-8")

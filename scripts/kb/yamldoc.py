@@ -42,7 +42,23 @@ def quote(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
 
 
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when PyYAML was built with it
+_Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when PyYAML was built with it
+
+
+class _Loader(_Base):  # type: ignore[valid-type, misc]
+    """The safe loader, except that a date-shaped value that is no date (2026-02-30) stays text.
+
+    The model then reports it at its line; PyYAML would stop with a bare ValueError instead.
+    """
+
+    def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> object:
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError:
+            return self.construct_scalar(node)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
 
 
 def parse_yaml(text: str, path: str, first_line: int = 1) -> YamlDoc:
