@@ -121,7 +121,7 @@ def test_a_rejected_collection_leaves_the_previously_built_site_untouched(mini, 
     build = [sys.executable, "-m", "kb", "build", "--root", str(project)]
     subprocess.run(build, check=True, capture_output=True)
     site_before, generated_before = _tree(project / "site"), _tree(project / "docs/_generated")
-    assert "answers/alpha/index.html" in site_before and "en/answers/alpha/index.html" in site_before
+    assert "answers/alpha.html" in site_before and "en/answers/alpha.html" in site_before
     path = project / "answers/100/alpha.md"
     path.write_text(path.read_text(encoding="utf-8").replace("stance: not-maths", "stance: nope"), encoding="utf-8")
     result = subprocess.run(build, capture_output=True, text=True)

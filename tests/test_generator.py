@@ -50,10 +50,10 @@ def test_every_entry_gets_a_page_in_both_languages_plus_the_indexes(indexes):
         for name in ("answers/alpha.md", "answers/beta.md", "answers/gamma.md", "answers/index.md",
                      "themes/maths.md", "themes/practice.md", "themes/index.md", "authors/li-lei.md",
                      "authors/unsigned.md", "authors/index.md", "questions/100.md", "questions/index.md",
-                     "stances/index.md", "glossary/index.md"):
+                     "stances/index.md", "glossary/index.md", "feed.xml"):
             assert f"{lang}/{name}" in pages
-    assert len(pages) == 28
-    assert all(GENERATED_MARK in text for text in pages.values())
+    assert len(pages) == 30
+    assert all(GENERATED_MARK in text for path, text in pages.items() if path.endswith(".md"))
 
 
 def test_answer_pages_speak_the_pages_language(indexes):
@@ -88,10 +88,10 @@ def _tree(root: Path) -> dict[str, str]:
 def test_a_second_build_rewrites_nothing_and_a_change_rewrites_only_its_pages(mini, tmp_path):
     out = tmp_path / "out"
     first, _ = generate(mini, out)
-    assert len(first.written) == 28
+    assert len(first.written) == 30
     mtimes = {p: p.stat().st_mtime_ns for p in out.rglob("*.md")}
     again, _ = generate(mini, out)
-    assert again.written == () and again.unchanged == 28
+    assert again.written == () and again.unchanged == 30
     assert {p: p.stat().st_mtime_ns for p in out.rglob("*.md")} == mtimes
     path = mini / "answers/100/gamma.md"
     path.write_text(path.read_text(encoding="utf-8").replace("还是代码。", "依然是代码。"), encoding="utf-8")

@@ -24,16 +24,15 @@ def html_pages(site: Path) -> list[Path]:
 
 
 def url_of(site: Path, path: Path) -> str:
-    """Site-absolute URL path of a built file: site/en/answers/x/index.html -> /en/answers/x/."""
-    rel = path.relative_to(site).as_posix()
-    return "/" + (rel.removesuffix("index.html") if rel.endswith("index.html") else rel)
+    """Site-absolute URL path of a built file: site/en/answers/x.html -> /en/answers/x.html."""
+    return "/" + path.relative_to(site).as_posix()
 
 
 def linked_answers(doc, url: str) -> list[str]:
     """Ids of the answers an article links to, in order of first appearance."""
     found = []
     for a in article(doc).select("a[href]"):
-        match = re.fullmatch(r"/(?:en/)?answers/([a-z0-9-]+)/", urljoin(url, a["href"]))
+        match = re.fullmatch(r"/(?:en/)?answers/([a-z0-9-]+)\.html", urljoin(url, a["href"]))
         if match and match[1] not in found:
             found.append(match[1])
     return found
@@ -52,16 +51,16 @@ def test_every_answer_page_credits_its_author_and_links_the_original_question(si
     for answer in ANSWERS:
         body = article(page(site, lang, f"answers/{answer.id}"))
         meta = body.select_one(".kb-meta")
-        author_link = meta.select_one(f'a[href="../../authors/{answer.author.id}/"]')
+        author_link = meta.select_one(f'a[href="../authors/{answer.author.id}.html"]')
         assert author_link is not None, answer.id
         if answer.author.kind != "unsigned":
             assert author_link.get_text() == (answer.author.name if lang == "zh" else answer.author.name_en)
         if answer.author.credential:
             credential = answer.author.credential if lang == "zh" else answer.author.credential_en
             assert credential in meta.get_text()
-        assert meta.select_one(f'a[href="../../stances/#{answer.stance}"]') is not None
+        assert meta.select_one(f'a[href="../stances/index.html#{answer.stance}"]') is not None
         for theme in answer.themes:
-            assert meta.select_one(f'a[href="../../themes/{theme}/"]') is not None
+            assert meta.select_one(f'a[href="../themes/{theme}.html"]') is not None
         assert meta.select_one('a[href="https://www.zhihu.com/question/41168257"]') is not None
 
 
@@ -122,7 +121,7 @@ def test_theme_pages_list_exactly_the_answers_with_that_theme(site, lang):
     for theme in COLLECTION.themes:
         expected = [a.id for a in ANSWERS if theme.id in a.themes]
         doc = page(site, lang, f"themes/{theme.id}")
-        assert linked_answers(doc, f"/themes/{theme.id}/") == expected, theme.id
+        assert linked_answers(doc, f"/themes/{theme.id}.html") == expected, theme.id
         assert theme.description[lang] in article(doc).get_text()
         for answer in ANSWERS:
             if answer.id in expected:
@@ -135,7 +134,7 @@ def test_author_pages_list_exactly_their_answers_with_both_name_forms(site, lang
     for author_id, author in authors.items():
         expected = [a.id for a in ANSWERS if a.author.id == author_id]
         doc = page(site, lang, f"authors/{author_id}")
-        assert linked_answers(doc, f"/authors/{author_id}/") == expected, author_id
+        assert linked_answers(doc, f"/authors/{author_id}.html") == expected, author_id
         if author.kind != "unsigned":
             heading = article(doc).h1.get_text()
             assert author.name in heading and author.name_en in heading
@@ -144,15 +143,15 @@ def test_author_pages_list_exactly_their_answers_with_both_name_forms(site, lang
 @pytest.mark.parametrize("lang", LANGS)
 def test_the_all_answers_page_and_the_viewpoint_map_list_every_entry(site, lang):
     everyone = [a.id for a in ANSWERS]
-    assert linked_answers(page(site, lang, "answers"), "/answers/") == everyone
-    assert linked_answers(page(site, lang, "questions/41168257"), "/questions/41168257/") == everyone
+    assert linked_answers(page(site, lang, "answers"), "/answers/index.html") == everyone
+    assert linked_answers(page(site, lang, "questions/41168257"), "/questions/41168257.html") == everyone
     stances = page(site, lang, "stances")
     table = article(stances).find("table")
     rows = table.select("tbody tr")
     assert len(rows) == len(ANSWERS)
     for row, answer in zip(rows, ANSWERS, strict=True):
         cells = row.find_all("td")
-        assert cells[0].a["href"] == f"../answers/{answer.id}/"
+        assert cells[0].a["href"] == f"../answers/{answer.id}.html"
         positions = COLLECTION.stances[[s.id for s in COLLECTION.stances].index(answer.stance)].positions
         for cell, sub in zip(cells[2:], COLLECTION.questions[0].subquestions, strict=True):
             expected = positions.get(sub.id) or "none"
@@ -162,7 +161,7 @@ def test_the_all_answers_page_and_the_viewpoint_map_list_every_entry(site, lang)
 
 
 def test_the_language_switch_of_every_page_points_at_its_counterpart(site):
-    pages = [p for p in html_pages(site) if p.name == "index.html"]
+    pages = [p for p in html_pages(site) if p.name != "404.html"]
     assert len(pages) > 2 * len(ANSWERS)
     for path in pages:
         url = url_of(site, path)
@@ -173,7 +172,7 @@ def test_the_language_switch_of_every_page_points_at_its_counterpart(site):
         links = doc.select(f"a.kb-lang-link[hreflang={other}]")
         assert len(links) == 1, url
         assert urljoin(url, links[0]["href"]) == counterpart, url
-        assert (site / counterpart.lstrip("/") / "index.html").is_file(), counterpart
+        assert (site / counterpart.lstrip("/")).is_file(), counterpart
 
 
 def _resolve(site: Path, url: str) -> Path:
@@ -279,7 +278,7 @@ def test_every_backlink_on_the_glossary_page_is_present_and_true(site, lang):
     glossary = article(page(site, lang, "glossary"))
     for term in COLLECTION.terms:
         entry = glossary.find(id=term.id).find_next_sibling("div", class_="kb-glossary-entry")
-        listed = [re.fullmatch(r"\.\./answers/([a-z0-9-]+)/", a["href"])[1]
+        listed = [re.fullmatch(r"\.\./answers/([a-z0-9-]+)\.html", a["href"])[1]
                   for a in entry.select("a[href^='../answers/']")]
         assert listed == linked_from[term.id], term.id
     assert sum(bool(v) for v in linked_from.values()) >= 50
@@ -289,7 +288,7 @@ def test_every_backlink_on_the_glossary_page_is_present_and_true(site, lang):
 def test_the_at_mention_of_naiyan_wang_links_to_his_answer(site, lang):
     body = article(page(site, lang, "answers/wuhou")).select_one(".kb-body")
     (mention,) = body.select("a.kb-mention")
-    assert mention["href"] == "../naiyan-wang/"
+    assert mention["href"] == "naiyan-wang.html"
     assert mention.get_text() == "@Naiyan Wang"
 
 
@@ -300,12 +299,12 @@ def test_every_answer_page_has_three_related_answers_with_reasons_and_neighbours
         items = doc.find(id="related").find_next_sibling("ul").find_all("li")
         assert len(items) == 3, answer.id
         for item in items:
-            assert item.a["href"] != f"../{answer.id}/"
+            assert item.a["href"] != f"{answer.id}.html"
             assert item.select_one(".kb-reason").get_text().strip()
         previous, following = doc.select_one(".kb-pager__previous"), doc.select_one(".kb-pager__next")
         assert (previous is None) == (index == 0) and (following is None) == (index == len(ANSWERS) - 1)
         if following is not None:
-            assert following["href"] == f"../{ANSWERS[index + 1].id}/"
+            assert following["href"] == f"{ANSWERS[index + 1].id}.html"
 
 
 @pytest.mark.parametrize("lang", LANGS)

@@ -54,7 +54,7 @@ def on_post_page(output: str, page, config: MkDocsConfig) -> str:
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     generated = _root(config) / GENERATED_DIR / _lang(config)
-    for path in sorted(generated.rglob("*.md")):
+    for path in sorted(p for p in generated.rglob("*") if p.is_file()):  # pages and feed.xml
         rel = path.relative_to(generated).as_posix()
         if files.get_file_from_path(rel) is not None:
             raise PluginError(f"{rel} exists both in {config.docs_dir} and as a generated page; "

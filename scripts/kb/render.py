@@ -13,6 +13,7 @@ from functools import cache
 import jinja2
 
 from kb.derive import Indexes
+from kb.feed import FEED_PATH, atom
 from kb.i18n import POSITION_SYMBOLS, TERM_KINDS, UI
 from kb.model import LANGS, Answer, Author
 from kb.related import Related
@@ -133,4 +134,5 @@ def render_site(ix: Indexes) -> dict[str, str]:
         page("stances/index.md", "stances.md.j2")
         page("glossary/index.md", "glossary.md.j2", terms=ix.terms[lang],
              ix_terms={term.id: term for term in ix.terms[lang]})
+        pages[f"{lang}/{FEED_PATH}"] = atom(ix, lang, words.t["feed_title"], words.author_name, words.title)
     return pages

@@ -6,6 +6,7 @@
 - The index gets a traditional-to-simplified character table (from OpenCC), which the search
   worker applies to queries: a reader typing 深度學習 finds 深度学习.
 - Every page's ``__config`` points Material at our worker instead of its own.
+- The index is written a second time as a script, for readers who open the site from disk.
 """
 
 from __future__ import annotations
@@ -56,12 +57,17 @@ def traditional_to_simplified() -> dict[str, str]:
 
 
 def extend_index(site_dir: Path) -> None:
-    """Add the character table to ``search/search_index.json`` (kept compact, keys sorted)."""
+    """Add the character table to ``search/search_index.json`` (kept compact, keys sorted).
+
+    The same index is also written as ``search/search_index.js`` (``var __index = ...``), which is
+    what Material loads instead of the JSON when the site is opened from disk (file://).
+    """
     path = site_dir / "search" / "search_index.json"
     index = json.loads(path.read_text(encoding="utf-8"))
     index["config"]["kb"] = {"t2s": traditional_to_simplified()}
-    path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":"), sort_keys=True),
-                    encoding="utf-8")
+    text = json.dumps(index, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    path.write_text(text, encoding="utf-8")
+    path.with_suffix(".js").write_text(f"var __index = {text}\n", encoding="utf-8")
 
 
 def use_our_worker(html: str) -> str:

@@ -14,10 +14,11 @@ ROOT = Path(__file__).resolve().parents[2]
 
 # One page of each type, in each language.
 PAGE_TYPES = {
-    "home": "", "question": "questions/41168257/", "questions": "questions/", "answer": "answers/naiyan-wang/",
-    "unsigned answer": "answers/other-two-walls/", "all answers": "answers/", "theme": "themes/compute/",
-    "themes": "themes/", "author": "authors/markovs-demon/", "authors": "authors/", "viewpoint map": "stances/",
-    "glossary": "glossary/", "about": "about/",
+    "home": "index.html", "question": "questions/41168257.html", "questions": "questions/index.html",
+    "answer": "answers/naiyan-wang.html", "unsigned answer": "answers/other-two-walls.html",
+    "all answers": "answers/index.html", "theme": "themes/compute.html", "themes": "themes/index.html",
+    "author": "authors/markovs-demon.html", "authors": "authors/index.html", "viewpoint map": "stances/index.html",
+    "glossary": "glossary/index.html", "about": "about.html",
 }
 PAGES = [(lang, kind, ("en/" if lang == "en" else "") + path)
          for lang in ("zh", "en") for kind, path in PAGE_TYPES.items()]
@@ -48,25 +49,25 @@ def test_typing_an_authors_or_a_themes_name_brings_its_page_first(browser, base_
 
     page = browser.new_page()
     page.goto(f"{base_url}/")
-    assert urlsplit(search(page, "申尚昆")[0]).path == "/authors/shen-shangkun/"
-    assert urlsplit(search(page, "算力与数据")[0]).path == "/themes/compute/"
+    assert urlsplit(search(page, "申尚昆")[0]).path == "/authors/shen-shangkun.html"
+    assert urlsplit(search(page, "算力与数据")[0]).path == "/themes/compute.html"
     page.goto(f"{base_url}/en/")
-    assert urlsplit(search(page, "Markov's Demon")[0]).path == "/en/authors/markovs-demon/"
-    assert urlsplit(search(page, "Research culture")[0]).path == "/en/themes/research-culture/"
+    assert urlsplit(search(page, "Markov's Demon")[0]).path == "/en/authors/markovs-demon.html"
+    assert urlsplit(search(page, "Research culture")[0]).path == "/en/themes/research-culture.html"
     page.close()
 
 
 def test_the_language_switch_on_an_answer_page_lands_on_the_same_answer(watched, base_url):
     page = watched.page
-    page.goto(f"{base_url}/answers/zhang-xiang/")
+    page.goto(f"{base_url}/answers/zhang-xiang.html")
     page.hover(".md-header__option .md-select")
     page.click("a.kb-lang-link[hreflang=en]")
-    page.wait_for_url(f"{base_url}/en/answers/zhang-xiang/")
+    page.wait_for_url(f"{base_url}/en/answers/zhang-xiang.html")
     assert page.locator("html").get_attribute("lang") == "en"
     assert "science develops" in page.locator("article h1").inner_text()
     page.hover(".md-header__option .md-select")
     page.click("a.kb-lang-link[hreflang=zh]")
-    page.wait_for_url(f"{base_url}/answers/zhang-xiang/")
+    page.wait_for_url(f"{base_url}/answers/zhang-xiang.html")
     assert page.locator("html").get_attribute("lang") == "zh"
 
 
@@ -77,20 +78,20 @@ def _visible_answers(page) -> list[str]:
 
 def test_filters_combine_show_counts_and_keep_their_state_in_the_url(watched, base_url):
     page = watched.page
-    page.goto(f"{base_url}/answers/")
+    page.goto(f"{base_url}/answers/index.html")
     assert len(_visible_answers(page)) == 11
     page.select_option("select[name=theme]", "compute")
-    assert _visible_answers(page) == ["markovs-demon/", "zhang-xiang/", "wuhou/", "other-two-walls/"]
+    assert _visible_answers(page) == ["markovs-demon.html", "zhang-xiang.html", "wuhou.html", "other-two-walls.html"]
     assert "theme=compute" in page.url
     # Counts of the other facets follow the choice made.
     assert page.locator("select[name=stance] option[value=a-matter-of-time]").inner_text().endswith("(2)")
     page.select_option("select[name=stance]", "a-matter-of-time")
-    assert _visible_answers(page) == ["markovs-demon/", "wuhou/"]
+    assert _visible_answers(page) == ["markovs-demon.html", "wuhou.html"]
     assert "显示 2 / 11 篇回答" in page.locator(".kb-filters__status").inner_text()
     shared = page.url
     assert "stance=a-matter-of-time" in shared
     page.goto(shared)  # a shared link opens the same filtered view
-    assert _visible_answers(page) == ["markovs-demon/", "wuhou/"]
+    assert _visible_answers(page) == ["markovs-demon.html", "wuhou.html"]
     assert page.locator("select[name=theme]").input_value() == "compute"
     page.click(".kb-filters button[type=reset]")
     assert len(_visible_answers(page)) == 11
@@ -100,7 +101,7 @@ def test_filters_combine_show_counts_and_keep_their_state_in_the_url(watched, ba
 def test_without_javascript_the_answers_page_is_the_full_plain_list(browser, base_url):
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
-    page.goto(f"{base_url}/en/answers/?theme=compute")
+    page.goto(f"{base_url}/en/answers/index.html?theme=compute")
     assert page.locator("li[data-author]").count() == 11
     assert not page.locator("form.kb-filters").is_visible()
     context.close()
@@ -109,7 +110,7 @@ def test_without_javascript_the_answers_page_is_the_full_plain_list(browser, bas
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_glossary_tooltips_show_on_hover_and_on_keyboard_focus(watched, base_url, lang):
     page = watched.page
-    page.goto(f"{base_url}/{'en/' if lang == 'en' else ''}answers/zhang-xiang/")
+    page.goto(f"{base_url}/{'en/' if lang == 'en' else ''}answers/zhang-xiang.html")
     term = page.locator(".kb-body a.kb-term").first
     definition = term.get_attribute("title")
     assert definition

@@ -14,10 +14,12 @@ def soup(path: Path) -> BeautifulSoup:
     return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
 
 
-def page(site: Path, lang: str, url: str) -> BeautifulSoup:
-    """The built page at ``url`` (like ``answers/naiyan-wang/``) in ``lang``."""
+def page(site: Path, lang: str, name: str) -> BeautifulSoup:
+    """The built page ``name`` in ``lang``: ``answers/naiyan-wang`` is answers/naiyan-wang.html,
+    a section such as ``answers`` its index.html (the site does not use directory URLs)."""
     base = site if lang == "zh" else site / "en"
-    return soup(base / url / "index.html")
+    path = base / name / "index.html" if (base / name).is_dir() else base / f"{name}.html"
+    return soup(path)
 
 
 def article(doc: BeautifulSoup):

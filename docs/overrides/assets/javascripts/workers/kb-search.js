@@ -18,6 +18,10 @@
  */
 "use strict"
 
+// `scope` is the worker's global scope; on a page opened from disk, where browsers start no
+// workers, kb-offline.js runs this script on the page and passes a stand-in scope instead.
+;(scope => {
+
 const SETUP = 0, READY = 1, QUERY = 2, RESULT = 3
 
 const TITLE_WEIGHT = 8
@@ -28,13 +32,13 @@ const STOP = new Set(["的", "了", "是", "在", "和", "the", "a", "an", "of",
 
 let engine = null
 
-self.onmessage = event => {
+scope.onmessage = event => {
   const message = event.data
   if (message.type === SETUP) {
     engine = new Engine(message.data)
-    self.postMessage({ type: READY })
+    scope.postMessage({ type: READY })
   } else if (message.type === QUERY) {
-    self.postMessage({ type: RESULT, data: engine ? engine.search(message.data) : { items: [] } })
+    scope.postMessage({ type: RESULT, data: engine ? engine.search(message.data) : { items: [] } })
   }
 }
 
@@ -259,3 +263,5 @@ class Engine {
     return html.split(/(<[^>]*>)/).map(part => part.startsWith("<") ? part : part.replace(pattern, "<mark>$1</mark>")).join("")
   }
 }
+
+})(typeof WorkerGlobalScope === "function" && self instanceof WorkerGlobalScope ? self : window.__kbWorkerScope)
