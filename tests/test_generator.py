@@ -96,7 +96,8 @@ def test_a_second_build_rewrites_nothing_and_a_change_rewrites_only_its_pages(mi
     path = mini / "answers/100/gamma.md"
     path.write_text(path.read_text(encoding="utf-8").replace("还是代码。", "依然是代码。"), encoding="utf-8")
     changed, _ = generate(mini, out)
-    assert changed.written == ("zh/answers/gamma.md",)
+    # Both languages' pages carry the original (the English one for the parallel view); nothing else.
+    assert changed.written == ("en/answers/gamma.md", "zh/answers/gamma.md")
 
 
 def test_stale_generated_pages_are_removed(mini, tmp_path):

@@ -11,7 +11,7 @@ import pytest
 
 from kb.load import load
 
-from support.site import ROOT, article, page, soup
+from support.site import ROOT, article, own_text, page, soup
 from support.source import read_source, squash
 
 COLLECTION = load(ROOT).collection
@@ -76,7 +76,7 @@ def test_every_answer_page_carries_the_copyright_notice(site, lang):
 
 
 def _body_paragraphs(site: Path, lang: str, answer_id: str) -> list[str]:
-    body = article(page(site, lang, f"answers/{answer_id}")).select_one(".kb-body")
+    body = own_text(page(site, lang, f"answers/{answer_id}"), lang)
     for mark in body.select("sup"):
         mark.decompose()
     return [p.get_text() for p in body.find_all("p")]
@@ -247,7 +247,7 @@ def test_chinese_headings_get_readable_anchors(site):
 
 def _term_links(site: Path, lang: str, answer_id: str) -> dict[str, str]:
     """term id -> tooltip of each glossary link in an answer's text."""
-    body = article(page(site, lang, f"answers/{answer_id}")).select_one(".kb-body")
+    body = own_text(page(site, lang, f"answers/{answer_id}"), lang)
     return {a["href"].split("#")[1]: a.get("title", "") for a in body.select("a.kb-term")}
 
 
@@ -256,7 +256,7 @@ def test_answer_pages_link_terms_once_with_a_tooltip_in_the_pages_language(site,
     terms = {t.id: t for t in COLLECTION.terms}
     total = 0
     for answer in ANSWERS:
-        body = article(page(site, lang, f"answers/{answer.id}")).select_one(".kb-body")
+        body = own_text(page(site, lang, f"answers/{answer.id}"), lang)
         hrefs = [a["href"] for a in body.select("a.kb-term")]
         assert len(hrefs) == len(set(hrefs)), answer.id  # first occurrence only
         for term_id, title in _term_links(site, lang, answer.id).items():
@@ -286,7 +286,7 @@ def test_every_backlink_on_the_glossary_page_is_present_and_true(site, lang):
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_the_at_mention_of_naiyan_wang_links_to_his_answer(site, lang):
-    body = article(page(site, lang, "answers/wuhou")).select_one(".kb-body")
+    body = own_text(page(site, lang, "answers/wuhou"), lang)
     (mention,) = body.select("a.kb-mention")
     assert mention["href"] == "naiyan-wang.html"
     assert mention.get_text() == "@Naiyan Wang"

@@ -17,6 +17,19 @@ UI: dict[str, dict[str, str]] = {
         "copyright": "版权说明",
         "our_copy": "本页是非商业、注明出处的转载，著作权归原作者所有。",
         "translation_by_us": "",
+        "map_figure_title": "观点地图：立场 × 主题",
+        "map_figure_desc": "每一列是一种立场，每一行是一个主题；每条回答出现在它的立场那一列、它的每个主题那一行，"
+                           "并链接到回答页。下表以文字给出每条回答的立场及其对各子问题的判断。",
+        "map_more": "另有 {n} 条",
+        "map_caption": "立场 × 主题：点击名字打开回答，点击列标题查看立场说明，点击行标题打开主题。",
+        "parallel": "中英对照",
+        "cite_answer": "复制引用",
+        "cite_paragraph": "引用",
+        "cite_paragraph_label": "复制第 {n} 段的引用",
+        "cite_copied": "引用已复制到剪贴板。",
+        "cite_failed": "无法写入剪贴板；引用已选中，请按 Ctrl+C 复制。",
+        "cite_quote": "“{quote}”\n——{author}，《{title}》，知乎问题“{question}”的回答\n原文：{source}\n本站：{url}（{date} 访问）",
+        "cite_whole": "{author}，《{title}》，知乎问题“{question}”的回答。原文：{source}；本站：{url}（{date} 访问）",
         "feed_title": "深度学习难在哪里？新收录的回答",
         "feed_subtitle": "知乎问答双语合集新收录的回答（原文与编者摘要）。",
         "feed_rights": "回答的著作权归原作者所有，本站为非商业、注明出处的转载；编者摘要以 CC BY-NC-SA 4.0 发布。",
@@ -84,6 +97,23 @@ UI: dict[str, dict[str, str]] = {
         "copyright": "Copyright",
         "our_copy": "This page is a non-commercial, attributed copy; copyright stays with the author.",
         "translation_by_us": "The English translation and its notes are by the editors of this site.",
+        "map_figure_title": "Viewpoint map: stances by themes",
+        "map_figure_desc": "Each column is a stance and each row a theme; every entry appears in its stance's column, "
+                           "in the row of each of its themes, and links to its page. The table below gives, as text, "
+                           "each entry's stance and its position on each sub-question.",
+        "map_more": "{n} more",
+        "map_caption": "Stances by themes: a name opens the answer, a column heading explains the stance, "
+                       "a row heading opens the theme.",
+        "parallel": "Chinese and English side by side",
+        "cite_answer": "Copy citation",
+        "cite_paragraph": "Cite",
+        "cite_paragraph_label": "Copy a citation of paragraph {n}",
+        "cite_copied": "Citation copied to the clipboard.",
+        "cite_failed": "Could not write to the clipboard; the citation is selected, press Ctrl+C to copy it.",
+        "cite_quote": "\"{quote}\"\n— {author}, \"{title}\", answer to the Zhihu question \"{question}\" "
+                      "(translated from the Chinese)\nOriginal: {source}\nThis page: {url} (accessed {date})",
+        "cite_whole": "{author}, \"{title}\", answer to the Zhihu question \"{question}\" (translated from the "
+                      "Chinese). Original: {source}. This page: {url} (accessed {date}).",
         "feed_title": "What makes deep learning hard? Newly added answers",
         "feed_subtitle": "Answers newly added to the bilingual Zhihu collection, with the editors' summaries.",
         "feed_rights": "Copyright in the answers stays with their authors; this is a non-commercial, attributed "

@@ -24,3 +24,11 @@ def page(site: Path, lang: str, name: str) -> BeautifulSoup:
 
 def article(doc: BeautifulSoup):
     return doc.select_one("article.md-content__inner")
+
+
+def own_text(doc: BeautifulSoup, lang: str):
+    """An answer's body in the page's language only: the parallel view's other column removed."""
+    body = article(doc).select_one(".kb-body")
+    for other in body.select(f".kb-text:not([lang={lang}]), .kb-cite"):
+        other.decompose()
+    return body
