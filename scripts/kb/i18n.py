@@ -28,7 +28,8 @@ UI: dict[str, dict[str, str]] = {
         "cite_paragraph_label": "复制第 {n} 段的引用",
         "cite_copied": "引用已复制到剪贴板。",
         "cite_failed": "无法写入剪贴板；引用已选中，请按 Ctrl+C 复制。",
-        "cite_quote": "“{quote}”\n——{author}，《{title}》，知乎问题“{question}”的回答\n原文：{source}\n本站：{url}（{date} 访问）",
+        "cite_quote": "“{quote}”\n——{author}，《{title}》，知乎问题“{question}”的回答\n"
+                      "原文：{source}\n本站：{url}（{date} 访问）",
         "cite_whole": "{author}，《{title}》，知乎问题“{question}”的回答。原文：{source}；本站：{url}（{date} 访问）",
         "feed_title": "深度学习难在哪里？新收录的回答",
         "feed_subtitle": "知乎问答双语合集新收录的回答（原文与编者摘要）。",

@@ -84,7 +84,8 @@ def viewpoint_svg(question_id: str, answers: Sequence[Answer], themes: Sequence[
              for t in used_themes for s in used_stances}
     longest = max((text_width(label(a)) for a in answers), default=0)
     cell = round(min(MAX_CELL, max(MIN_CELL, longest + 12 + 2 * PAD + 2)))
-    label_width = round(min(MAX_LABEL_WIDTH, max((text_width(t.label[lang]) for t in used_themes), default=0) + 2 * PAD))
+    widest_theme = max((text_width(t.label[lang]) for t in used_themes), default=0)
+    label_width = round(min(MAX_LABEL_WIDTH, widest_theme + 2 * PAD))
     header_lines = [wrap(s.label[lang], cell - 2 * PAD) for s in used_stances]
     header = (max((len(lines) for lines in header_lines), default=1)) * LINE + 2 * PAD
     rows = []
