@@ -25,7 +25,7 @@ UI: dict[str, dict[str, str]] = {
         "parallel": "中英对照",
         "cite_answer": "复制引用",
         "cite_paragraph": "引用",
-        "cite_paragraph_label": "复制第 {n} 段的引用",
+        "cite_paragraph_label": "引用第 {n} 段（复制引文）",
         "cite_copied": "引用已复制到剪贴板。",
         "cite_failed": "无法写入剪贴板；引用已选中，请按 Ctrl+C 复制。",
         "cite_quote": "“{quote}”\n——{author}，《{title}》，知乎问题“{question}”的回答\n"
@@ -108,7 +108,7 @@ UI: dict[str, dict[str, str]] = {
         "parallel": "Chinese and English side by side",
         "cite_answer": "Copy citation",
         "cite_paragraph": "Cite",
-        "cite_paragraph_label": "Copy a citation of paragraph {n}",
+        "cite_paragraph_label": "Cite paragraph {n} (copy a citation)",
         "cite_copied": "Citation copied to the clipboard.",
         "cite_failed": "Could not write to the clipboard; the citation is selected, press Ctrl+C to copy it.",
         "cite_quote": "\"{quote}\"\n— {author}, \"{title}\", answer to the Zhihu question \"{question}\" "

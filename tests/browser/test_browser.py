@@ -111,7 +111,7 @@ def test_without_javascript_the_answers_page_is_the_full_plain_list(browser, bas
 def test_glossary_tooltips_show_on_hover_and_on_keyboard_focus(watched, base_url, lang):
     page = watched.page
     page.goto(f"{base_url}/{'en/' if lang == 'en' else ''}answers/zhang-xiang.html")
-    term = page.locator(".kb-body a.kb-term").first
+    term = page.locator(".kb-text--own a.kb-term").first
     definition = term.get_attribute("title")
     assert definition
     term.hover()
