@@ -117,7 +117,7 @@ class Author:
     entry with no signature at all, which gets no name.
     """
 
-    id: str = field(metadata=slug("the author's page: /authors/<id>/"))
+    id: str = field(metadata=slug("the author's page: authors/<id>.html"))
     kind: AuthorKind = "named"
     name: str | None = field(default=None, metadata={"doc": "the name as signed"})
     name_en: str | None = field(default=None, metadata={"doc": "English form of the name"})
@@ -185,7 +185,7 @@ class Answer:
         第二段……
     """
 
-    id: str = field(metadata=slug("the page: /answers/<id>/; the file is named <id>.md"))
+    id: str = field(metadata=slug("the page: answers/<id>.html; the file is named <id>.md"))
     question: str = field(metadata={"pattern": r"[0-9]+", "doc": "the Zhihu question id, quoted"})
     order: int = field(metadata={"min": 1, "doc": "position within the question"})
     author: Author
@@ -221,7 +221,7 @@ class Theme:
           description: {zh: ..., en: ...}
     """
 
-    id: str = field(metadata=slug("the page: /themes/<id>/"))
+    id: str = field(metadata=slug("the page: themes/<id>.html"))
     label: Text
     description: Text
 
@@ -236,7 +236,7 @@ class Stance:
           positions: {rigour: "no", modelling: "yes"}   # sub-question id -> yes | partly | no
     """
 
-    id: str = field(metadata=slug("the anchor on the viewpoint map: /stances/#<id>"))
+    id: str = field(metadata=slug("the anchor on the viewpoint map: stances/index.html#<id>"))
     label: Text
     description: Text
     positions: dict[str, Position] = field(metadata={"doc": "sub-question id -> yes, partly or no"})
@@ -266,7 +266,7 @@ class Term:
           match_in: [zh, en]           # optional: where the term is linked (default both)
     """
 
-    id: str = field(metadata=slug("the anchor on the glossary page: /glossary/#<id>"))
+    id: str = field(metadata=slug("the anchor on the glossary page: glossary/index.html#<id>"))
     kind: TermKind
     zh: str
     en: str
