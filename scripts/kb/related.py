@@ -11,6 +11,7 @@ lists the shared themes and the strongest shared keywords.
 from __future__ import annotations
 
 import copy
+import heapq
 import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -117,19 +118,24 @@ def related_answers(answers: Sequence[Answer], matcher: TermMatcher,
         candidates = {other for word in words if len(postings[word]) <= CANDIDATE_CAP for other in postings[word]}
         candidates.update(by_themes[frozenset(answer.themes)])
         candidates.discard(answer.id)
+        mine, my_themes, my_norm = vectors[answer.id], set(answer.themes), norms[answer.id]
+        # Score every candidate, then describe only the winners (the reasons cost more than the scores).
         scored = []
         for other_id in candidates:
-            other = by_id[other_id]
-            shared_themes = tuple(t for t in answer.themes if t in other.themes)
-            themes_score = len(shared_themes) / len(set(answer.themes) | set(other.themes))
-            mine, theirs = vectors[answer.id], vectors[other_id]
-            shared = [w for w in mine if w in theirs]
-            dot = sum(mine[w] * theirs[w] for w in shared)
-            cosine = dot / (norms[answer.id] * norms[other_id]) if dot else 0.0
-            shared_words = sorted(shared, key=lambda w: (-min(mine[w], theirs[w]), w))
+            other_themes = by_id[other_id].themes
+            themes_score = len(my_themes.intersection(other_themes)) / len(my_themes.union(other_themes))
+            theirs = vectors[other_id]
+            dot = sum(weight * theirs[w] for w, weight in mine.items() if w in theirs)
+            cosine = dot / (my_norm * norms[other_id]) if dot else 0.0
             score = round(themes_score + cosine, 6)
             if score > 0:
-                scored.append((-score, position[other_id],
-                               Related(other_id, score, shared_themes, tuple(shared_words[:3]))))
-        result[answer.id] = tuple(r for _, _, r in sorted(scored)[:RELATED])
+                scored.append((-score, position[other_id], other_id))
+        related = []
+        for negative, _, other_id in heapq.nsmallest(RELATED, scored):
+            theirs = vectors[other_id]
+            shared = [w for w in mine if w in theirs]
+            shared_words = sorted(shared, key=lambda w: (-min(mine[w], theirs[w]), w))  # noqa: B023
+            shared_themes = tuple(t for t in answer.themes if t in by_id[other_id].themes)
+            related.append(Related(other_id, -negative, shared_themes, tuple(shared_words[:3])))
+        result[answer.id] = tuple(related)
     return result
