@@ -67,8 +67,10 @@ def cmd_build(args: argparse.Namespace) -> int:
     print(f"kb build: generated pages: {report}")
     site.configure_logging(args.verbose)
     site_dir = Path(args.site_dir).resolve() if args.site_dir else root / "site"
-    site.build_site(root, site_dir, strict=not args.no_strict, our_search=args.search == "kb")
-    print(f"kb build: site built in {site_dir} in {time.perf_counter() - started:.1f} s")
+    dirty = site.build_site(root, site_dir, strict=not args.no_strict, our_search=args.search == "kb",
+                            incremental=not args.full)
+    how = "only the pages that changed rendered" if dirty else "every page rendered"
+    print(f"kb build: site built in {site_dir} in {time.perf_counter() - started:.1f} s ({how})")
     return 0
 
 
@@ -254,6 +256,8 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--root", default=".", help="the project folder (default: .)")
     build.add_argument("--site-dir", help="output folder (default: <root>/site)")
     build.add_argument("--no-strict", action="store_true", help="do not stop on MkDocs warnings")
+    build.add_argument("--full", action="store_true",
+                       help="render every page even when the last build allows rendering only what changed")
     build.add_argument("--search", choices=("kb", "stock"), default="kb",
                        help="search engine: ours (default) or Material's stock one, for comparison")
     build.add_argument("-v", "--verbose", action="store_true")

@@ -7,6 +7,7 @@ never mix with hand-written pages; :func:`on_files` adds them to MkDocs' file li
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import jieba
@@ -14,7 +15,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files, InclusionLevel
 
-from kb import search_index, site
+from kb import incremental, search_index, site
 from kb.pipeline import GENERATED_DIR, generate, load_checked
 from kb.problems import ContentError
 
@@ -29,9 +30,23 @@ def _lang(config: MkDocsConfig) -> str:
     return str(config.theme["language"])
 
 
+@dataclass
+class _Build:
+    """What one language's build needs to remember between events (a dirty build merges its index)."""
+
+    dirty: bool = False
+    previous_docs: list[dict] = field(default_factory=list)
+    page_order: list[str] = field(default_factory=list)
+    rebuilt: set[str] = field(default_factory=set)
+
+
+_build = _Build()
+
+
 def on_startup(command: str, dirty: bool) -> None:
     if command == "serve":
         site.serving = True
+    _build.dirty = dirty and command == "build"
 
 
 def _our_search(config: MkDocsConfig) -> bool:
@@ -46,9 +61,14 @@ def on_pre_build(config: MkDocsConfig) -> None:
             search_index.add_user_words(load_checked(_root(config)).collection)
     except ContentError as exc:
         raise PluginError("the collection has errors:\n" + str(exc)) from None
+    _build.rebuilt = set()
+    _build.previous_docs = []
+    if _build.dirty and _our_search(config):
+        _build.previous_docs = search_index.read_docs(Path(config.site_dir))
 
 
 def on_post_page(output: str, page, config: MkDocsConfig) -> str:
+    _build.rebuilt.add(page.url)
     return search_index.use_our_worker(output) if _our_search(config) else output
 
 
@@ -62,11 +82,16 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         # Answer, theme and author pages are reached through index pages, not a flat nav (see README).
         files.append(File(rel, str(generated), config.site_dir, config.use_directory_urls,
                           inclusion=InclusionLevel.NOT_IN_NAV))
+    _build.page_order = [f.url for f in files.documentation_pages()]
     return files
 
 
 def on_post_build(config: MkDocsConfig) -> None:
     if _our_search(config):
-        search_index.extend_index(Path(config.site_dir))
+        merge = None
+        if _build.dirty:
+            def merge(docs: list[dict]) -> list[dict]:
+                return incremental.merge_docs(_build.previous_docs, docs, _build.rebuilt, _build.page_order)
+        search_index.extend_index(Path(config.site_dir), merge)
     if site.serving and _lang(config) == "zh":
         site.build_language(_root(config), "en", Path(config.site_dir) / site.SUBDIR["en"], strict=False)

@@ -134,7 +134,7 @@ def related_answers(answers: Sequence[Answer], matcher: TermMatcher,
         for negative, _, other_id in heapq.nsmallest(RELATED, scored):
             theirs = vectors[other_id]
             shared = [w for w in mine if w in theirs]
-            shared_words = sorted(shared, key=lambda w: (-min(mine[w], theirs[w]), w))  # noqa: B023
+            shared_words = sorted(shared, key=lambda w: (-min(mine[w], theirs[w]), w))
             shared_themes = tuple(t for t in answer.themes if t in by_id[other_id].themes)
             related.append(Related(other_id, -negative, shared_themes, tuple(shared_words[:3])))
         result[answer.id] = tuple(related)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
@@ -56,14 +57,23 @@ def traditional_to_simplified() -> dict[str, str]:
     return table
 
 
-def extend_index(site_dir: Path) -> None:
+def read_docs(site_dir: Path) -> list[dict]:
+    """The entries of the index a previous build left in ``site_dir`` (none if there is none)."""
+    path = site_dir / "search" / "search_index.json"
+    return json.loads(path.read_text(encoding="utf-8"))["docs"] if path.is_file() else []
+
+
+def extend_index(site_dir: Path, merge: Callable[[list[dict]], list[dict]] | None = None) -> None:
     """Add the character table to ``search/search_index.json`` (kept compact, keys sorted).
 
-    The same index is also written as ``search/search_index.js`` (``var __index = ...``), which is
-    what Material loads instead of the JSON when the site is opened from disk (file://).
+    ``merge`` completes the entries of a dirty build (kb.incremental). The same index is also
+    written as ``search/search_index.js`` (``var __index = ...``), which is what Material loads
+    instead of the JSON when the site is opened from disk (file://).
     """
     path = site_dir / "search" / "search_index.json"
     index = json.loads(path.read_text(encoding="utf-8"))
+    if merge is not None:
+        index["docs"] = merge(index["docs"])
     index["config"]["kb"] = {"t2s": traditional_to_simplified()}
     text = json.dumps(index, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
     path.write_text(text, encoding="utf-8")

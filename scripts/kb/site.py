@@ -28,24 +28,49 @@ def configure_logging(verbose: bool = False) -> None:
     logger.propagate = False
 
 
-def build_language(root: Path, lang: str, site_dir: Path, strict: bool = True, our_search: bool = True) -> None:
+class _NoDirtyWarning(logging.Filter):
+    """MkDocs warns that a dirty build may be inaccurate; kb.incremental makes sure it is not."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("A 'dirty' build is being performed")
+
+
+def build_language(root: Path, lang: str, site_dir: Path, strict: bool = True, our_search: bool = True,
+                   dirty: bool = False) -> None:
     """Build one language's site into ``site_dir`` (raises mkdocs exceptions on failure)."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
     config = load_config(config_file=str(root / CONFIGS[lang]), site_dir=str(site_dir), strict=strict)
     config.extra["kb_search"] = bool(config.extra.get("kb_search")) and our_search
-    config.plugins.on_startup(command="build", dirty=False)
+    config.plugins.on_startup(command="build", dirty=dirty)
+    quiet = _NoDirtyWarning()
+    logging.getLogger("mkdocs.commands.build").addFilter(quiet)
     try:
-        build(config)
+        build(config, dirty=dirty)
     finally:
+        logging.getLogger("mkdocs.commands.build").removeFilter(quiet)
         config.plugins.on_shutdown()
 
 
-def build_site(root: Path, site_dir: Path, strict: bool = True, our_search: bool = True) -> None:
-    """Both languages; Chinese first, because its build empties ``site_dir``."""
+def build_site(root: Path, site_dir: Path, strict: bool = True, our_search: bool = True,
+               incremental: bool = True) -> bool:
+    """Both languages; Chinese first, because its full build empties ``site_dir``.
+
+    Only the pages an edit touched are rendered again when the last complete build left the same
+    state behind (kb.incremental); returns whether that was the case.
+    """
+    from kb import incremental as inc
+    from kb.pipeline import GENERATED_DIR
+
+    options = {"site_dir": str(site_dir.resolve()), "strict": strict, "our_search": our_search}
+    state = inc.current_state(root, root / GENERATED_DIR, site_dir, options)
+    dirty = incremental and inc.can_rebuild_dirty(root, state, site_dir)
+    inc.forget_state(root)
     for lang in CONFIGS:
-        build_language(root, lang, site_dir / SUBDIR[lang], strict=strict, our_search=our_search)
+        build_language(root, lang, site_dir / SUBDIR[lang], strict=strict, our_search=our_search, dirty=dirty)
+    inc.save_state(root, state)
+    return dirty
 
 
 def serve(root: Path, address: str) -> None:

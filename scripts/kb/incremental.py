@@ -1,0 +1,102 @@
+"""Rebuild only what an edit touched: MkDocs' dirty build, made safe, and the search index merged.
+
+`kb build` writes only the generated pages whose bytes changed, so their modification times say
+what an edit touched; MkDocs' dirty mode then renders only pages newer than their HTML. That is the
+same site as a full build when nothing else changed, which the build state records:
+
+- a fingerprint of everything else that shapes every page (both configurations, hand-written pages,
+  theme overrides, the build code and the versions of MkDocs, Material, Markdown and jieba);
+- the list of generated files (a removed page would leave stale HTML behind; a new one is fine, but
+  counts as a change to be safe);
+- the site folder it built, written only after both languages built successfully.
+
+Any difference, or no state, means a full build. Material's search plugin indexes only the pages it
+renders, so in a dirty build the index is merged: the previous entries of the pages left alone, the
+new entries of the pages rebuilt, in the order a full build writes them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+from importlib import metadata
+from pathlib import Path
+
+STATE = Path(".cache") / "kb" / "build-state.json"
+PACKAGES = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "jieba", "opencc")
+SHAPING = ("mkdocs.yml", "mkdocs.en.yml", "docs/zh", "docs/en", "docs/overrides", "scripts/kb")
+
+
+def _files(root: Path, names: Iterable[str]) -> list[Path]:
+    found = []
+    for name in names:
+        path = root / name
+        found += sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+    return [p for p in found if "__pycache__" not in p.parts and p.exists()]
+
+
+def fingerprint(root: Path, options: dict[str, object]) -> str:
+    """A hash of everything besides the collection that shapes the built pages."""
+    digest = hashlib.sha256(json.dumps(options, sort_keys=True).encode())
+    for package in PACKAGES:
+        try:
+            digest.update(f"{package}={metadata.version(package)};".encode())
+        except metadata.PackageNotFoundError:
+            digest.update(f"{package}=;".encode())
+    for path in _files(root, SHAPING):
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def generated_listing(generated: Path) -> list[str]:
+    return sorted(p.relative_to(generated).as_posix() for p in generated.rglob("*") if p.is_file())
+
+
+def current_state(root: Path, generated: Path, site_dir: Path, options: dict[str, object]) -> dict:
+    return {"fingerprint": fingerprint(root, options), "generated": generated_listing(generated),
+            "site_dir": str(site_dir.resolve())}
+
+
+def can_rebuild_dirty(root: Path, state: dict, site_dir: Path) -> bool:
+    """True when the last complete build left exactly this state behind, and its site is still there."""
+    path = root / STATE
+    if not path.is_file():
+        return False
+    try:
+        previous = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    complete = all((site_dir / sub / "search" / "search_index.json").is_file() for sub in ("", "en"))
+    return previous == state and complete
+
+
+def save_state(root: Path, state: dict) -> None:
+    path = root / STATE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(state, indent=1, sort_keys=True), encoding="utf-8")
+
+
+def forget_state(root: Path) -> None:
+    """Called before a build starts: a build that fails half-way must not look complete."""
+    (root / STATE).unlink(missing_ok=True)
+
+
+def _page(location: str) -> str:
+    return location.split("#", 1)[0]
+
+
+def merge_docs(previous: Sequence[dict], rebuilt: Sequence[dict], rebuilt_pages: set[str],
+               page_order: Sequence[str]) -> list[dict]:
+    """The index entries of a full build: ``previous`` for pages not rebuilt, ``rebuilt`` for the others.
+
+    Entries are grouped by page in ``page_order`` (the order MkDocs builds pages in); within a page
+    they keep their order. Pages that no longer exist lose their entries.
+    """
+    by_page: dict[str, list[dict]] = {}
+    for doc in previous:
+        if _page(doc["location"]) not in rebuilt_pages:
+            by_page.setdefault(_page(doc["location"]), []).append(doc)
+    for doc in rebuilt:
+        by_page.setdefault(_page(doc["location"]), []).append(doc)
+    return [doc for page in page_order for doc in by_page.get(page, ())]

@@ -1,0 +1,67 @@
+"""`kb build` after an edit renders only the pages the edit touched, and the site equals a full build."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from kb.incremental import merge_docs
+from test_contribute import _project
+
+
+def _build(project: Path, *extra: str) -> str:
+    result = subprocess.run([sys.executable, "-m", "kb", "build", "--root", str(project), *extra],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def _files(site: Path) -> dict[str, bytes]:
+    # sitemap.xml.gz carries the time it was written in its gzip header, even in two full builds.
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*"))
+            if p.is_file() and p.name != "sitemap.xml.gz"}
+
+
+def _mtimes(site: Path) -> dict[str, int]:
+    return {p.relative_to(site).as_posix(): p.stat().st_mtime_ns for p in site.rglob("*.html")}
+
+
+def test_an_edit_renders_only_its_pages_and_the_site_equals_a_full_build(mini, tmp_path):
+    project = _project(tmp_path, mini)
+    assert "(every page rendered)" in _build(project)
+    before = _mtimes(project / "site")
+    path = project / "answers/100/alpha.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("第二段，", "第二段落，"), encoding="utf-8")
+    assert "(only the pages that changed rendered)" in _build(project)
+    after = _mtimes(project / "site")
+    rendered = {page for page in after if after[page] != before[page]}
+    assert {"answers/alpha.html", "en/answers/alpha.html"} <= rendered
+    assert "about.html" not in rendered and "en/glossary/index.html" not in rendered
+    assert len(rendered) < len(after) / 2
+    _build(project, "--full", "--site-dir", str(tmp_path / "full"))
+    incremental, full = _files(project / "site"), _files(tmp_path / "full")
+    assert sorted(incremental) == sorted(full)
+    assert [name for name in full if incremental[name] != full[name]] == []
+    assert "第二段落" in (project / "site/answers/alpha.html").read_text(encoding="utf-8")
+
+
+def test_a_removed_entry_or_a_changed_template_means_a_full_build(mini, tmp_path):
+    project = _project(tmp_path, mini)
+    _build(project)
+    (project / "answers/100/gamma.md").unlink()
+    (project / "answers/100/gamma.en.md").unlink()
+    assert "(every page rendered)" in _build(project)
+    assert not (project / "site/answers/gamma.html").exists()
+    assert "(only the pages that changed rendered)" in _build(project)
+    css = project / "docs/overrides/assets/stylesheets/kb.css"
+    css.write_text(css.read_text(encoding="utf-8") + "\n/* changed */\n", encoding="utf-8")
+    assert "(every page rendered)" in _build(project)
+
+
+def test_merged_index_entries_follow_page_order_and_drop_pages_that_are_gone():
+    previous = [{"location": "a.html"}, {"location": "a.html#x"}, {"location": "b.html"}, {"location": "gone.html"}]
+    rebuilt = [{"location": "b.html", "new": True}, {"location": "b.html#y", "new": True}]
+    merged = merge_docs(previous, rebuilt, {"b.html"}, ["a.html", "b.html", "c.html"])
+    assert merged == [{"location": "a.html"}, {"location": "a.html#x"},
+                      {"location": "b.html", "new": True}, {"location": "b.html#y", "new": True}]
