@@ -75,9 +75,10 @@ def floor(project: Path, work: Path) -> float:
 
 
 def edit_one_entry(project: Path) -> None:
+    """Edit the first sentence of one entry's text (its body, not its title or front-matter)."""
     path = sorted((project / "answers").glob("*/a00001.md"))[0]
-    text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace("。", "。（编辑）", 1), encoding="utf-8")
+    front, body = path.read_text(encoding="utf-8").split("\n---\n", 1)
+    path.write_text(front + "\n---\n" + body.replace("。", "。（编辑）", 1), encoding="utf-8")
 
 
 def search_timing(site: Path, browser=None) -> tuple[float | None, float | None]:

@@ -44,8 +44,10 @@ def fingerprint(root: Path, options: dict[str, object]) -> str:
             digest.update(f"{package}={metadata.version(package)};".encode())
         except metadata.PackageNotFoundError:
             digest.update(f"{package}=;".encode())
-    for path in _files(root, SHAPING):
-        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    package = Path(__file__).resolve().parent  # this code, wherever it is installed
+    paths = {p.resolve(): p for p in [*_files(root, SHAPING), *_files(package, ["."])]}
+    for resolved in sorted(paths):
+        digest.update(resolved.as_posix().encode() + b"\0" + resolved.read_bytes() + b"\0")
     return digest.hexdigest()
 
 
