@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -20,7 +19,7 @@ from kb.jsonschema import FILES, schemas
 from kb.load import load
 from kb.validate import check
 
-from support.site import ROOT
+from support.site import ROOT, project_with
 
 NEW = ["new", "--no-input", "--question", "100", "--author-name", "韩梅梅", "--author-name-en", "Han Meimei",
        "--title-zh", "新的回答", "--title-en", "A new answer", "--summary-zh", "摘要。", "--summary-en",
@@ -104,20 +103,8 @@ def test_the_schemas_accept_the_real_collection_and_reject_a_bad_entry():
         jsonschema.validate(bad, answer)
 
 
-def _project(tmp_path: Path, content: Path) -> Path:
-    """A project with the real site configuration and the given collection."""
-    project = tmp_path / "project"
-    shutil.copytree(content, project)
-    for name in ("mkdocs.yml", "mkdocs.en.yml"):
-        shutil.copy(ROOT / name, project / name)
-    shutil.copytree(ROOT / "docs", project / "docs", ignore=shutil.ignore_patterns("_generated"))
-    shutil.copytree(ROOT / "scripts/kb/templates", project / "scripts/kb/templates")  # watched by `serve`
-    shutil.copy(ROOT / "scripts/kb/mkdocs_hooks.py", project / "scripts/kb/mkdocs_hooks.py")
-    return project
-
-
 def test_a_rejected_collection_leaves_the_previously_built_site_untouched(mini, tmp_path):
-    project = _project(tmp_path, mini)
+    project = project_with(tmp_path, mini)
     build = [sys.executable, "-m", "kb", "build", "--root", str(project)]
     subprocess.run(build, check=True, capture_output=True)
     site_before, generated_before = _tree(project / "site"), _tree(project / "docs/_generated")

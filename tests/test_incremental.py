@@ -7,7 +7,8 @@ import sys
 from pathlib import Path
 
 from kb.incremental import merge_docs
-from test_contribute import _project
+
+from support.site import project_with
 
 
 def _build(project: Path, *extra: str) -> str:
@@ -28,7 +29,7 @@ def _mtimes(site: Path) -> dict[str, int]:
 
 
 def test_an_edit_renders_only_its_pages_and_the_site_equals_a_full_build(mini, tmp_path):
-    project = _project(tmp_path, mini)
+    project = project_with(tmp_path, mini)
     assert "(every page rendered)" in _build(project)
     before = _mtimes(project / "site")
     path = project / "answers/100/alpha.md"
@@ -47,7 +48,7 @@ def test_an_edit_renders_only_its_pages_and_the_site_equals_a_full_build(mini, t
 
 
 def test_a_removed_entry_or_a_changed_template_means_a_full_build(mini, tmp_path):
-    project = _project(tmp_path, mini)
+    project = project_with(tmp_path, mini)
     _build(project)
     (project / "answers/100/gamma.md").unlink()
     (project / "answers/100/gamma.en.md").unlink()

@@ -1,7 +1,7 @@
 """Reading features in the generated and built site: parallel text, citations data, the viewpoint
 map figure, the Atom feeds and the files that make the site work from disk.
 
-What they do in a browser is tested in tests/browser/test_reading.py.
+What they do in a browser is tested in tests/browser/test_reading_browser.py.
 """
 
 from __future__ import annotations

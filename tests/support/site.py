@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 from bs4 import BeautifulSoup
@@ -32,3 +33,15 @@ def own_text(doc: BeautifulSoup, lang: str):
     for other in body.select(f".kb-text:not([lang={lang}]), .kb-cite"):
         other.decompose()
     return body
+
+
+def project_with(tmp_path: Path, content: Path) -> Path:
+    """A project with the real site configuration and the given collection."""
+    project = tmp_path / "project"
+    shutil.copytree(content, project)
+    for name in ("mkdocs.yml", "mkdocs.en.yml"):
+        shutil.copy(ROOT / name, project / name)
+    shutil.copytree(ROOT / "docs", project / "docs", ignore=shutil.ignore_patterns("_generated"))
+    shutil.copytree(ROOT / "scripts/kb/templates", project / "scripts/kb/templates")  # watched by `serve`
+    shutil.copy(ROOT / "scripts/kb/mkdocs_hooks.py", project / "scripts/kb/mkdocs_hooks.py")
+    return project
