@@ -161,6 +161,8 @@ def test_the_site_opened_from_disk_searches_and_switches_language(watched, site,
     page.wait_for_url((root / PREFIX[OTHER[lang]] / ANSWER).as_uri())
     page.locator(".kb-reading__parallel").click()  # scripts run from disk too
     assert page.locator(f"#p1 .kb-text[lang={lang}]").is_visible()
+    page.goto((root / PREFIX[lang] / "answers/wuhou.html").as_uri())  # the choice holds from disk too
+    assert page.locator(".kb-reading__parallel").get_attribute("aria-pressed") == "true"
     assert watched.errors == []
 
 
