@@ -13,7 +13,7 @@ from xml.etree import ElementTree as ET
 
 from kb.derive import Indexes
 from kb.i18n import UI
-from kb.model import Answer
+from kb.model import Answer, oneline
 
 ATOM = "http://www.w3.org/2005/Atom"
 FEED_PATH = "feed.xml"
@@ -35,7 +35,7 @@ def newest(answers: tuple[Answer, ...], limit: int = LIMIT) -> list[Answer]:
     return [answer for _, answer in ranked[:limit]]
 
 
-def atom(ix: Indexes, lang: str, title: str, author_name, entry_title) -> str:
+def atom(ix: Indexes, lang: str, author_name, entry_title) -> str:
     """The feed of language ``lang``; ``author_name`` and ``entry_title`` name things in that language."""
     t = UI[lang]
     ET.register_namespace("", ATOM)
@@ -48,11 +48,10 @@ def atom(ix: Indexes, lang: str, title: str, author_name, entry_title) -> str:
         return element
 
     entries = newest(ix.answers)
-    add(feed, "title", title)
+    add(feed, "title", t["feed_title"])
     add(feed, "subtitle", t["feed_subtitle"])
     add(feed, "id", _id("feed", lang))
-    updated = max((a.added for a in ix.answers), default=datetime.date(1970, 1, 1))
-    add(feed, "updated", _timestamp(updated))
+    add(feed, "updated", _timestamp(entries[0].added if entries else datetime.date(1970, 1, 1)))
     add(feed, "link", rel="self", type="application/atom+xml", href=FEED_PATH)
     add(feed, "link", rel="alternate", type="text/html", href="index" + PAGE_SUFFIX)
     add(feed, "generator", "kb")
@@ -69,7 +68,7 @@ def atom(ix: Indexes, lang: str, title: str, author_name, entry_title) -> str:
         add(add(entry, "author"), "name", author_name(answer.author))
         for theme in answer.themes:
             add(entry, "category", term=theme, label=ix.themes[theme].label[lang])
-        add(entry, "summary", " ".join(answer.summary[lang].split()))
-        add(entry, "rights", " ".join(question.copyright[lang].split()))
+        add(entry, "summary", oneline(answer.summary[lang]))
+        add(entry, "rights", oneline(question.copyright[lang]))
     ET.indent(feed)
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="unicode") + "\n"

@@ -8,7 +8,9 @@ same site as a full build when nothing else changed, which the build state recor
   theme overrides, the build code and the versions of MkDocs, Material, Markdown and jieba);
 - the list of generated files (a removed page would leave stale HTML behind; a new one is fine, but
   counts as a change to be safe);
-- the site folder it built, written only after both languages built successfully.
+- the options it built with, the site folder among them (in the fingerprint).
+
+The state is written only after both languages built successfully.
 
 Any difference, or no state, means a full build. Material's search plugin indexes only the pages it
 renders, so in a dirty build the index is merged: the previous entries of the pages left alone, the
@@ -22,6 +24,9 @@ import json
 from collections.abc import Iterable, Sequence
 from importlib import metadata
 from pathlib import Path
+
+from kb.pipeline import outputs
+from kb.site import SUBDIR
 
 STATE = Path(".cache") / "kb" / "build-state.json"
 PACKAGES = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "jieba", "opencc")
@@ -51,13 +56,9 @@ def fingerprint(root: Path, options: dict[str, object]) -> str:
     return digest.hexdigest()
 
 
-def generated_listing(generated: Path) -> list[str]:
-    return sorted(p.relative_to(generated).as_posix() for p in generated.rglob("*") if p.is_file())
-
-
-def current_state(root: Path, generated: Path, site_dir: Path, options: dict[str, object]) -> dict:
-    return {"fingerprint": fingerprint(root, options), "generated": generated_listing(generated),
-            "site_dir": str(site_dir.resolve())}
+def current_state(root: Path, generated: Path, options: dict[str, object]) -> dict:
+    """What a dirty build must find unchanged; ``options`` (site folder, strictness ...) are fingerprinted."""
+    return {"fingerprint": fingerprint(root, options), "generated": list(outputs(generated))}
 
 
 def can_rebuild_dirty(root: Path, state: dict, site_dir: Path) -> bool:
@@ -69,7 +70,7 @@ def can_rebuild_dirty(root: Path, state: dict, site_dir: Path) -> bool:
         previous = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return False
-    complete = all((site_dir / sub / "search" / "search_index.json").is_file() for sub in ("", "en"))
+    complete = all((site_dir / sub / "search" / "search_index.json").is_file() for sub in SUBDIR.values())
     return previous == state and complete
 
 

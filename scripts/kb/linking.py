@@ -12,6 +12,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from kb.model import oneline
 from kb.terms import Match, TermMatcher
 
 # Markdown that must not be linked into: code, links and images, footnote marks, HTML tags and
@@ -72,7 +73,7 @@ def _free(start: int, end: int, spans: Sequence[tuple[int, int]]) -> bool:
 
 def _title(text: str) -> str:
     """A Markdown link title: no double quotes (they would end it) and no line breaks."""
-    return " ".join(text.replace('"', "'").split())
+    return oneline(text.replace('"', "'"))
 
 
 def link_paragraphs(paragraphs: Sequence[str], lang: str, matcher: TermMatcher,

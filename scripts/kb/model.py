@@ -22,6 +22,11 @@ def slug(doc: str) -> dict:
     return {"pattern": SLUG, "doc": doc}
 
 
+def oneline(text: str) -> str:
+    """Text on one line: runs of whitespace, line breaks included, become one space."""
+    return " ".join(text.split())
+
+
 @dataclass(frozen=True)
 class Text:
     """A piece of text in both languages::
@@ -287,7 +292,7 @@ class Term:
 
     def short_definition(self, lang: str) -> str:
         """The definition's first sentence, for tooltips."""
-        text = " ".join(self.definition[lang].split())
+        text = oneline(self.definition[lang])
         end = re.search(r"[。！？]|[.!?](?=\s|$)", text)
         return text[: end.end()] if end else text
 

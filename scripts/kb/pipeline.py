@@ -54,18 +54,19 @@ def source_state(root: Path) -> tuple:
 _last: dict[Path, tuple[tuple, tuple[Problem, ...]]] = {}
 
 
-def _outputs(out_dir: Path) -> tuple[str, ...]:
-    return tuple(sorted(p.as_posix() for p in out_dir.rglob("*") if p.is_file()))
+def outputs(out_dir: Path) -> tuple[str, ...]:
+    """The generated files under ``out_dir``, as sorted relative paths."""
+    return tuple(sorted(p.relative_to(out_dir).as_posix() for p in out_dir.rglob("*") if p.is_file()))
 
 
 def generate(root: Path, out_dir: Path | None = None) -> tuple[WriteReport, tuple[Problem, ...]]:
     """Build the generated Markdown of both languages under ``out_dir`` (``docs/_generated``)."""
     out_dir = (out_dir or root / GENERATED_DIR).resolve()
-    state = (source_state(root), _outputs(out_dir))
+    state = (source_state(root), outputs(out_dir))
     if out_dir in _last and _last[out_dir][0] == state:
         return WriteReport((), len(state[1]), ()), _last[out_dir][1]
     checked = load_checked(root)
     pages = render_site(derive(checked.collection))
     report = write_pages(out_dir, pages)
-    _last[out_dir] = ((state[0], _outputs(out_dir)), checked.warnings)
+    _last[out_dir] = ((state[0], outputs(out_dir)), checked.warnings)
     return report, checked.warnings

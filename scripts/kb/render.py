@@ -16,7 +16,7 @@ import jinja2
 from kb.derive import Indexes
 from kb.feed import FEED_PATH, atom
 from kb.i18n import POSITION_SYMBOLS, TERM_KINDS, UI
-from kb.model import LANGS, Answer, Author, Question
+from kb.model import LANGS, Answer, Author, Question, oneline
 from kb.related import Related
 from kb.viewmap import MapText, viewpoint_svg
 from kb.yamldoc import quote
@@ -37,7 +37,7 @@ def environment() -> jinja2.Environment:
     )
     env.filters["yaml"] = quote
     env.filters["attr"] = lambda text: jinja2.utils.markupsafe.escape(text)
-    env.filters["oneline"] = lambda text: " ".join(text.split())
+    env.filters["oneline"] = oneline
     return env
 
 
@@ -107,7 +107,7 @@ class Words:
         return json.dumps({
             "author": self.author_name(answer.author),
             "title": self.title(answer),
-            "question": " ".join(question.title[self.lang].split()),
+            "question": oneline(question.title[self.lang]),
             "source": answer.source,
             "quote": t["cite_quote"],
             "whole": t["cite_whole"],
@@ -159,5 +159,5 @@ def render_site(ix: Indexes) -> dict[str, str]:
         page("stances/index.md", "stances.md.j2")
         page("glossary/index.md", "glossary.md.j2", terms=ix.terms[lang],
              ix_terms={term.id: term for term in ix.terms[lang]})
-        pages[f"{lang}/{FEED_PATH}"] = atom(ix, lang, words.t["feed_title"], words.author_name, words.title)
+        pages[f"{lang}/{FEED_PATH}"] = atom(ix, lang, words.author_name, words.title)
     return pages

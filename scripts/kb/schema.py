@@ -119,10 +119,9 @@ class Builder:
         # YAML reads an unquoted 2026-11-24 as a date already; a quoted one is text.
         if isinstance(value, datetime.datetime):
             return self.report(keys, f"'{value}' has a time of day; write the date only, YYYY-MM-DD")
-        if isinstance(value, str):
+        if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
             try:
-                value = datetime.date.fromisoformat(value.strip()) if re.fullmatch(
-                    r"\d{4}-\d{2}-\d{2}", value.strip()) else value
+                value = datetime.date.fromisoformat(value.strip())
             except ValueError:
                 return self.report(keys, f"'{value}' is not a calendar date; write YYYY-MM-DD")
         if not isinstance(value, datetime.date):

@@ -64,7 +64,7 @@ def build_site(root: Path, site_dir: Path, strict: bool = True, our_search: bool
     from kb.pipeline import GENERATED_DIR
 
     options = {"site_dir": str(site_dir.resolve()), "strict": strict, "our_search": our_search}
-    state = inc.current_state(root, root / GENERATED_DIR, site_dir, options)
+    state = inc.current_state(root, root / GENERATED_DIR, options)
     dirty = incremental and inc.can_rebuild_dirty(root, state, site_dir)
     inc.forget_state(root)
     for lang in CONFIGS:

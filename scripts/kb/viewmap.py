@@ -9,6 +9,7 @@ and dark palettes; no script is needed to see it. Pure: strings in, a string out
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
@@ -78,10 +79,12 @@ def viewpoint_svg(question_id: str, answers: Sequence[Answer], themes: Sequence[
                   stances: Sequence[Stance], lang: str, words: MapText,
                   label: Callable[[Answer], str], full_title: Callable[[Answer], str]) -> str:
     """The SVG of one question's map; links are relative to a page one folder deep (stances/index.html)."""
-    used_stances = [s for s in stances if any(a.stance == s.id for a in answers)]
-    used_themes = [t for t in themes if any(t.id in a.themes for a in answers)]
-    cells = {(t.id, s.id): [a for a in answers if a.stance == s.id and t.id in a.themes]
-             for t in used_themes for s in used_stances}
+    cells: dict[tuple[str, str], list[Answer]] = defaultdict(list)  # (theme, stance) -> entries, in order
+    for answer in answers:
+        for theme_id in answer.themes:
+            cells[(theme_id, answer.stance)].append(answer)
+    used_stances = [s for s in stances if any(stance == s.id for _, stance in cells)]
+    used_themes = [t for t in themes if any(theme == t.id for theme, _ in cells)]
     longest = max((text_width(label(a)) for a in answers), default=0)
     cell = round(min(MAX_CELL, max(MIN_CELL, longest + 12 + 2 * PAD + 2)))
     widest_theme = max((text_width(t.label[lang]) for t in used_themes), default=0)

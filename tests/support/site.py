@@ -30,7 +30,7 @@ def article(doc: BeautifulSoup):
 def own_text(doc: BeautifulSoup, lang: str):
     """An answer's body in the page's language only: the parallel view's other column removed."""
     body = article(doc).select_one(".kb-body")
-    for other in body.select(f".kb-text:not([lang={lang}]), .kb-cite"):
+    for other in body.select(f".kb-text:not([lang={lang}])"):
         other.decompose()
     return body
 

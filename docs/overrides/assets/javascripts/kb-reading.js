@@ -75,7 +75,7 @@
                           date: today() })
   const plain = element => {
     const copy = element.cloneNode(true)
-    for (const mark of copy.querySelectorAll("sup, .kb-cite")) mark.remove()
+    for (const mark of copy.querySelectorAll("sup")) mark.remove()  // footnote marks
     return copy.textContent.replace(/\s+/g, " ").trim()
   }
 
