@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from pathlib import Path
@@ -234,6 +235,37 @@ def test_each_language_has_its_own_search_index_with_segmented_chinese(site):
     assert "集中\u200b不等式" in zh_text or "集中不等式" in zh_text.replace("\u200b", "")
     assert "concentration inequality" in en_text.lower()
     assert "Naiyan Wang" in en_text
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_answer_pages_are_indexed_from_the_model_with_the_text_the_page_shows(site, lang):
+    """kb.search_text writes the entries of answer pages; they must say what the rendered page says."""
+    base = site / ("en" if lang == "en" else "")
+    docs = json.loads((base / "search/search_index.json").read_text(encoding="utf-8"))["docs"]
+    locations = [doc["location"] for doc in docs]
+    for answer in ANSWERS:
+        doc = page(site, lang, f"answers/{answer.id}")
+        h1 = article(doc).select_one("h1")
+        url = f"answers/{answer.id}.html"
+        # Material's shape: the page, then its h1 section, next to each other and nowhere else.
+        at = locations.index(url)
+        assert locations[at + 1] == f"{url}#{h1['id']}"
+        assert sum(location.split("#")[0] == url for location in locations) == 2
+        entry = docs[at + 1]
+        for permalink in h1.select("a.headerlink"):
+            permalink.decompose()
+        assert entry["title"].replace("\u200b", "") == html.escape(h1.get_text().strip(), quote=False)
+        indexed = re.sub(r"\s+", "", re.sub(r"<[^>]+>", "", entry["text"]).replace("\u200b", ""))
+        for paragraph in own_text(doc, lang).select(".kb-text p"):
+            for reference in paragraph.select("sup"):  # footnote numbers are not indexed
+                reference.decompose()
+            shown = re.sub(r"\s+", "", paragraph.get_text())
+            assert html.escape(shown, quote=False) in indexed, (answer.id, shown[:40])
+        meta = article(doc).select_one(".kb-meta").get_text(" ")
+        for word in (answer.author.name if lang == "zh" else answer.author.name_en, answer.summary[lang][:20]):
+            if word:
+                assert re.sub(r"\s+", "", html.escape(word, quote=False)) in indexed
+                assert word in meta or word in article(doc).get_text()
 
 
 def test_chinese_headings_get_readable_anchors(site):

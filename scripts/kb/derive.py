@@ -36,6 +36,7 @@ class Indexes:
     backlinks: dict[str, tuple[Answer, ...]]  # term id -> the answers it appears in (either language)
     related: dict[str, tuple[Related, ...]]
     keyword_terms: dict[str, str]  # a keyword that is a glossary form -> the term's id
+    tokens: dict[tuple[str, str], list[list[tuple[str, int, int]]]]  # (answer id, lang) -> each paragraph's cut
     facet_counts: dict[str, dict[str, int]]  # "theme" / "author" / "stance" -> id -> number of answers
 
 
@@ -108,6 +109,7 @@ def derive(collection: Collection) -> Indexes:
         related=related_answers(answers, matcher, {
             a.id: [word for paragraph in tokens[(a.id, "zh")] for word, _, _ in paragraph] for a in answers}),
         keyword_terms=dict(matcher.forms["zh"]),
+        tokens=tokens,
         facet_counts={
             "theme": {t.id: len(by_theme.get(t.id, ())) for t in collection.themes},
             "author": {key: len(group) for key, group in by_author.items()},

@@ -15,9 +15,10 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files, InclusionLevel
 
-from kb import incremental, search_index, site
-from kb.pipeline import GENERATED_DIR, generate, load_checked
+from kb import incremental, search_index, search_text, site
+from kb.pipeline import GENERATED_DIR, derived, generate, load_checked
 from kb.problems import ContentError
+from kb.search_text import PageText
 
 jieba.setLogLevel(logging.WARNING)  # its dictionary-loading chatter is not news
 
@@ -38,6 +39,8 @@ class _Build:
     previous_docs: list[dict] = field(default_factory=list)
     page_order: list[str] = field(default_factory=list)
     rebuilt: set[str] = field(default_factory=set)
+    texts: dict[str, PageText] = field(default_factory=dict)  # answer pages indexed from the model
+    own_docs: list[dict] = field(default_factory=list)  # their index entries, in build order
 
 
 _build = _Build()
@@ -57,14 +60,34 @@ def on_pre_build(config: MkDocsConfig) -> None:
     # Writes only pages whose content changed; the generated folder is not watched, so no loop.
     try:
         generate(_root(config))
+        _build.texts = {}
         if _our_search(config):
             search_index.add_user_words(load_checked(_root(config)).collection)
+            _build.texts = search_text.answer_pages(derived(_root(config)), _lang(config), jieba.cut)
     except ContentError as exc:
         raise PluginError("the collection has errors:\n" + str(exc)) from None
     _build.rebuilt = set()
+    _build.own_docs = []
     _build.previous_docs = []
     if _build.dirty and _our_search(config):
         _build.previous_docs = search_index.read_docs(Path(config.site_dir))
+
+
+def on_page_markdown(markdown: str, page, config: MkDocsConfig, files: Files) -> str:
+    if page.file.src_uri in _build.texts:
+        page.meta["search"] = {"exclude": True}  # Material's plugin leaves the page to on_page_context
+    return markdown
+
+
+def on_page_context(context, page, config: MkDocsConfig, nav):
+    text = _build.texts.get(page.file.src_uri)
+    if text is not None:
+        # The entries Material's plugin would make: the page, then its h1 section with the text.
+        _build.own_docs.append({"location": page.url, "title": text.title, "text": ""})
+        if page.toc.items:
+            _build.own_docs.append({"location": f"{page.url}#{page.toc.items[0].id}", "title": text.title,
+                                    "text": text.text})
+    return context
 
 
 def on_post_page(output: str, page, config: MkDocsConfig) -> str:
@@ -88,10 +111,10 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
 
 def on_post_build(config: MkDocsConfig) -> None:
     if _our_search(config):
-        merge = None
-        if _build.dirty:
-            def merge(docs: list[dict]) -> list[dict]:
-                return incremental.merge_docs(_build.previous_docs, docs, _build.rebuilt, _build.page_order)
+        def merge(docs: list[dict]) -> list[dict]:
+            # The plugin's entries, ours, and in a dirty build those of the pages not rendered again.
+            return incremental.merge_docs(_build.previous_docs, docs + _build.own_docs, _build.rebuilt,
+                                          _build.page_order)
         search_index.extend_index(Path(config.site_dir), merge)
     if site.serving and _lang(config) == "zh":
         site.build_language(_root(config), "en", Path(config.site_dir) / site.SUBDIR["en"], strict=False)

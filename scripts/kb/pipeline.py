@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from kb.derive import derive
+from kb.derive import Indexes, derive
 from kb.load import load
 from kb.model import Collection
 from kb.problems import ContentError, Problem, errors
@@ -49,6 +49,17 @@ def source_state(root: Path) -> tuple:
     return tuple((p.as_posix(), p.stat().st_size, p.stat().st_mtime_ns) for p in files)
 
 
+_derived: dict[Path, tuple[Collection, Indexes]] = {}
+
+
+def derived(root: Path) -> Indexes:
+    """The indexes of the collection at ``root``, remembered while it is the same collection."""
+    collection, key = load_checked(root).collection, root.resolve()
+    if key not in _derived or _derived[key][0] is not collection:
+        _derived[key] = (collection, derive(collection))
+    return _derived[key][1]
+
+
 # The last generation in this process: `kb build` generates, then each language's MkDocs hook asks
 # again; with the sources unchanged and the output intact there is nothing to redo.
 _last: dict[Path, tuple[tuple, tuple[Problem, ...]]] = {}
@@ -66,7 +77,7 @@ def generate(root: Path, out_dir: Path | None = None) -> tuple[WriteReport, tupl
     if out_dir in _last and _last[out_dir][0] == state:
         return WriteReport((), len(state[1]), ()), _last[out_dir][1]
     checked = load_checked(root)
-    pages = render_site(derive(checked.collection))
+    pages = render_site(derived(root))
     report = write_pages(out_dir, pages)
     _last[out_dir] = ((state[0], outputs(out_dir)), checked.warnings)
     return report, checked.warnings

@@ -119,13 +119,19 @@ def related_answers(answers: Sequence[Answer], matcher: TermMatcher,
         candidates.update(by_themes[frozenset(answer.themes)])
         candidates.discard(answer.id)
         mine, my_themes, my_norm = vectors[answer.id], set(answer.themes), norms[answer.id]
+        # Dot products through the postings of this entry's keywords, summed in the order of its
+        # keywords (so the same floats as a pairwise sum), for the candidates only.
+        dots: dict[str, float] = {}
+        for word, weight in mine.items():
+            for other_id in postings[word]:
+                if other_id in candidates:
+                    dots[other_id] = dots.get(other_id, 0) + weight * vectors[other_id][word]
         # Score every candidate, then describe only the winners (the reasons cost more than the scores).
         scored = []
         for other_id in candidates:
             other_themes = by_id[other_id].themes
             themes_score = len(my_themes.intersection(other_themes)) / len(my_themes.union(other_themes))
-            theirs = vectors[other_id]
-            dot = sum(weight * theirs[w] for w, weight in mine.items() if w in theirs)
+            dot = dots.get(other_id, 0)
             cosine = dot / (my_norm * norms[other_id]) if dot else 0.0
             score = round(themes_score + cosine, 6)
             if score > 0:

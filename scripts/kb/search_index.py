@@ -63,17 +63,17 @@ def read_docs(site_dir: Path) -> list[dict]:
     return json.loads(path.read_text(encoding="utf-8"))["docs"] if path.is_file() else []
 
 
-def extend_index(site_dir: Path, merge: Callable[[list[dict]], list[dict]] | None = None) -> None:
+def extend_index(site_dir: Path, merge: Callable[[list[dict]], list[dict]]) -> None:
     """Add the character table to ``search/search_index.json`` (kept compact, keys sorted).
 
-    ``merge`` completes the entries of a dirty build (kb.incremental). The same index is also
+    ``merge`` completes the plugin's entries: those the hooks made from the model (kb.search_text)
+    and, in a dirty build, those of the pages not rendered again (kb.incremental). The same index is also
     written as ``search/search_index.js`` (``var __index = ...``), which is what Material loads
     instead of the JSON when the site is opened from disk (file://).
     """
     path = site_dir / "search" / "search_index.json"
     index = json.loads(path.read_text(encoding="utf-8"))
-    if merge is not None:
-        index["docs"] = merge(index["docs"])
+    index["docs"] = merge(index["docs"])
     index["config"]["kb"] = {"t2s": traditional_to_simplified()}
     text = json.dumps(index, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
     path.write_text(text, encoding="utf-8")
