@@ -2,10 +2,14 @@
 
 For each N, in a fresh temporary folder: a synthetic collection (kb.synthetic), then
 - generate_s: `kb generate` from nothing;
-- build_s, peak_rss_mb: `kb build` (check, generate, both languages with MkDocs, strict), as users run it;
+- build_s, peak_rss_mb: `kb build` from nothing (check, generate, both languages with MkDocs, strict),
+  as users run it;
 - floor_s: MkDocs with no plugins, no hooks and a one-page nav on the same Markdown (both languages);
+  the build and the floor are each run twice, alternately, and the shorter time of each is kept;
 - site_bytes, search_index_bytes: the built site and both search indexes;
 - rebuild_one_s: `kb build` again after editing one paragraph of one entry;
+- serve_edit_s: `kb serve` running, the time from saving an edit to one entry until the server tells the
+  open page to reload (with the edit in it);
 - index_load_ms, query_ms: our search worker in headless Chromium: loading the Chinese index, then the
   mean time to answer a query (None when Chromium is absent).
 Timings on a shared machine are noise alone, so every figure is also given as a ratio to the floor
@@ -17,11 +21,14 @@ from __future__ import annotations
 import json
 import os
 import platform
+import re
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from datetime import date
 from importlib.metadata import version
 from pathlib import Path
@@ -64,6 +71,7 @@ def floor(project: Path, work: Path) -> float:
     """Both languages built with no plugins and a minimal nav from the same Markdown."""
     total = 0.0
     for lang in ("zh", "en"):
+        work.mkdir(parents=True, exist_ok=True)
         docs = work / f"floor-docs-{lang}"
         shutil.copytree(project / "docs" / lang, docs)
         shutil.copytree(project / "docs" / "_generated" / lang, docs, dirs_exist_ok=True)
@@ -74,11 +82,52 @@ def floor(project: Path, work: Path) -> float:
     return total
 
 
-def edit_one_entry(project: Path) -> None:
-    """Edit the first sentence of one entry's text (its body, not its title or front-matter)."""
+def edit_one_entry(project: Path, mark: str = "（编辑）") -> str:
+    """Add ``mark`` to the first sentence of one entry's text (its body, not its title or front-matter);
+    returns the entry's page."""
     path = sorted((project / "answers").glob("*/a00001.md"))[0]
     front, body = path.read_text(encoding="utf-8").split("\n---\n", 1)
-    path.write_text(front + "\n---\n" + body.replace("。", "。（编辑）", 1), encoding="utf-8")
+    path.write_text(front + "\n---\n" + body.replace("。", "。" + mark, 1), encoding="utf-8")
+    return "answers/a00001.html"
+
+
+def serve_timing(project: Path, work: Path, timeout: float = 1800) -> float:
+    """Seconds from saving an edit to one entry until `kb serve` tells the open page to reload, with the
+    edit in it: what a writer waits for in the preview. (The first build, before the edit, is not timed.)"""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    base = f"http://127.0.0.1:{port}"
+    log = (work / "serve.log").open("wb")
+    process = subprocess.Popen([sys.executable, "-m", "kb", "serve", "--root", str(project),
+                                "--dev-addr", f"127.0.0.1:{port}"], stdout=log, stderr=subprocess.STDOUT)
+    try:
+        page = "answers/a00001.html"
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                html = urllib.request.urlopen(f"{base}/{page}", timeout=timeout).read().decode()
+                break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("kb serve did not start: " + (work / "serve.log").read_text()[-2000:]) from None
+                time.sleep(0.2)
+        epoch = re.search(r"livereload\((\d+), (\d+)\)", html)
+        if epoch is None:
+            raise RuntimeError("kb serve did not inject its live-reload script")
+        time.sleep(1)  # let the file watcher settle on the first build's state
+        mark = "（预览）"
+        started = time.perf_counter()
+        edit_one_entry(project, mark)
+        urllib.request.urlopen(f"{base}/livereload/{epoch[1]}/{epoch[2]}", timeout=timeout).read()
+        elapsed = time.perf_counter() - started
+        if mark not in urllib.request.urlopen(f"{base}/{page}", timeout=timeout).read().decode():
+            raise RuntimeError("kb serve reloaded without the edit")
+        return elapsed
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+        log.close()
 
 
 def search_timing(site: Path, browser=None) -> tuple[float | None, float | None]:
@@ -117,27 +166,40 @@ def search_timing(site: Path, browser=None) -> tuple[float | None, float | None]
     return round(loaded, 1), round(query, 2)
 
 
-def bench_size(source: Path, n: int, work: Path, browser_timing: bool = True) -> dict:
+def clean_build(project: Path, site: Path) -> tuple[float, float]:
+    """`kb build` from nothing: no generated pages, no site, no build state."""
+    for folder in (project / "docs" / "_generated", site, project / ".cache"):
+        shutil.rmtree(folder, ignore_errors=True)
+    return run([sys.executable, "-m", "kb", "build", "--root", str(project), "--site-dir", str(site)])
+
+
+def bench_size(source: Path, n: int, work: Path, browser_timing: bool = True, repeat: int = 2) -> dict:
+    """Every figure for one N. The full build and the floor are each measured ``repeat`` times,
+    alternately, and the shortest time is kept: on a shared machine, the run least disturbed."""
     project = make_collection(source, work / "project", n)
     kb = [sys.executable, "-m", "kb"]
     generate_s, _ = run([*kb, "generate", "--root", str(project)])
-    shutil.rmtree(project / "docs" / "_generated")
     site = work / "site"
-    build_s, peak = run([*kb, "build", "--root", str(project), "--site-dir", str(site)])
-    floor_s = floor(project, work)
+    builds, floors, peak = [], [], 0.0
+    for attempt in range(repeat):
+        seconds, rss = clean_build(project, site)
+        builds.append(seconds)
+        peak = max(peak, rss)
+        floors.append(floor(project, work / f"floor-{attempt}"))
     edit_one_entry(project)
     rebuild_one_s, _ = run([*kb, "build", "--root", str(project), "--site-dir", str(site)])
     index_load_ms, query_ms = search_timing(site) if browser_timing else (None, None)
     return {
         "generate_s": round(generate_s, 2),
-        "build_s": round(build_s, 2),
-        "floor_s": round(floor_s, 2),
+        "build_s": round(min(builds), 2),
+        "floor_s": round(min(floors), 2),
         "peak_rss_mb": round(peak, 1),
         "site_bytes": folder_bytes(site),
         "search_index_bytes": sum((site / p / "search" / "search_index.json").stat().st_size for p in ("", "en")),
         "index_load_ms": index_load_ms,
         "query_ms": query_ms,
         "rebuild_one_s": round(rebuild_one_s, 2),
+        "serve_edit_s": round(serve_timing(project, work), 2),
     }
 
 
@@ -176,16 +238,17 @@ def rows(results: dict) -> list[dict]:
 def table(results: dict, lang: str = "en") -> str:
     head = {"en": ["N", "generate s", "build s", "floor s", "build / floor", "generate / build",
                    "build growth", "peak MB", "site MB", "index MB", "index load ms", "query ms",
-                   "rebuild one s"],
+                   "rebuild one s", "serve edit s"],
             "zh": ["N", "生成 s", "构建 s", "基线 s", "构建/基线", "生成/构建", "构建增长", "峰值内存 MB", "站点 MB",
-                   "索引 MB", "索引加载 ms", "查询 ms", "改一篇后重建 s"]}[lang]
+                   "索引 MB", "索引加载 ms", "查询 ms", "改一篇后重建 s", "预览更新 s"]}[lang]
     lines = ["| " + " | ".join(head) + " |", "|" + "---:|" * len(head)]
     for row in rows(results):
         cells = [f"{row['n']:,}", row["generate_s"], row["build_s"], row["floor_s"], f"{row['build_vs_floor']}×",
                  f"{row['generate_vs_build']}×", f"{row['build_growth']}×" if "build_growth" in row else "–",
                  row["peak_rss_mb"], round(row["site_bytes"] / 1e6, 1), round(row["search_index_bytes"] / 1e6, 2),
                  row["index_load_ms"] if row["index_load_ms"] is not None else "–",
-                 row["query_ms"] if row["query_ms"] is not None else "–", row["rebuild_one_s"]]
+                 row["query_ms"] if row["query_ms"] is not None else "–", row["rebuild_one_s"],
+                 row.get("serve_edit_s", "–")]
         lines.append("| " + " | ".join(str(c) for c in cells) + " |")
     return "\n".join(lines)
 

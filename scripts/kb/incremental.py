@@ -28,7 +28,7 @@ from pathlib import Path
 from kb.pipeline import outputs
 from kb.site import SUBDIR
 
-STATE = Path(".cache") / "kb" / "build-state.json"
+STATE_DIR = Path(".cache") / "kb"
 PACKAGES = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "jieba", "opencc")
 SHAPING = ("mkdocs.yml", "mkdocs.en.yml", "docs/zh", "docs/en", "docs/overrides", "scripts/kb")
 
@@ -61,9 +61,16 @@ def current_state(root: Path, generated: Path, options: dict[str, object]) -> di
     return {"fingerprint": fingerprint(root, options), "generated": list(outputs(generated))}
 
 
+def state_path(root: Path, site_dir: Path) -> Path:
+    """Where the build state of ``site_dir`` is kept: one per site folder (`kb build` and `kb serve` each
+    have their own)."""
+    name = hashlib.sha256(str(site_dir.resolve()).encode()).hexdigest()[:16]
+    return root / STATE_DIR / f"build-state-{name}.json"
+
+
 def can_rebuild_dirty(root: Path, state: dict, site_dir: Path) -> bool:
     """True when the last complete build left exactly this state behind, and its site is still there."""
-    path = root / STATE
+    path = state_path(root, site_dir)
     if not path.is_file():
         return False
     try:
@@ -74,15 +81,15 @@ def can_rebuild_dirty(root: Path, state: dict, site_dir: Path) -> bool:
     return previous == state and complete
 
 
-def save_state(root: Path, state: dict) -> None:
-    path = root / STATE
+def save_state(root: Path, site_dir: Path, state: dict) -> None:
+    path = state_path(root, site_dir)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(state, indent=1, sort_keys=True), encoding="utf-8")
 
 
-def forget_state(root: Path) -> None:
+def forget_state(root: Path, site_dir: Path) -> None:
     """Called before a build starts: a build that fails half-way must not look complete."""
-    (root / STATE).unlink(missing_ok=True)
+    state_path(root, site_dir).unlink(missing_ok=True)
 
 
 def _page(location: str) -> str:

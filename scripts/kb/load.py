@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -137,6 +138,33 @@ def load_answer(path: Path, rel: str, problems: list[Problem], docs: dict[str, Y
     return None if answer is INVALID else answer
 
 
+# Entries already loaded in this process, by path: (contents, entry, its problems, its YAML). A rebuild
+# while serving parses again only the files that changed (by content: timestamps can be too coarse).
+_loaded_answers: dict[Path, tuple[tuple, Answer | None, list[Problem], dict[str, YamlDoc]]] = {}
+
+
+def _digest(path: Path) -> bytes | None:
+    try:
+        return hashlib.blake2b(path.read_bytes(), digest_size=16).digest()
+    except OSError:
+        return None
+
+
+def load_answer_once(path: Path, rel: str, problems: list[Problem], docs: dict[str, YamlDoc]) -> Answer | None:
+    """:func:`load_answer`, remembered while the entry's file and its translation's are unchanged."""
+    translation = path.with_name(path.name.removesuffix(".md") + TRANSLATION_SUFFIX)
+    stamps = (rel, _digest(path), _digest(translation))
+    key = path.resolve()
+    if key not in _loaded_answers or _loaded_answers[key][0] != stamps:
+        own_problems: list[Problem] = []
+        own_docs: dict[str, YamlDoc] = {}
+        _loaded_answers[key] = (stamps, load_answer(path, rel, own_problems, own_docs), own_problems, own_docs)
+    _, answer, own_problems, own_docs = _loaded_answers[key]
+    problems.extend(own_problems)
+    docs.update(own_docs)
+    return answer
+
+
 def load_list(root: Path, rel: str, cls: type, problems: list[Problem], docs: dict[str, YamlDoc]) -> list:
     """A glossary file: a YAML list of mappings, each built as ``cls``."""
     path = root / rel
@@ -199,7 +227,7 @@ def load(root: Path) -> Loaded:
                     problems.append(Problem(path.relative_to(root).as_posix(), 1, "file",
                                             f"is a translation of {original.name}, which does not exist"))
                 continue
-            if answer := load_answer(path, path.relative_to(root).as_posix(), problems, docs):
+            if answer := load_answer_once(path, path.relative_to(root).as_posix(), problems, docs):
                 answers.append(answer)
     themes = load_list(root, "glossary/themes.yml", Theme, problems, docs)
     stances = load_list(root, "glossary/stances.yml", Stance, problems, docs)

@@ -7,13 +7,18 @@ language gets its own search index and its own interface language.
 from __future__ import annotations
 
 import logging
+import shutil
+import time
 from pathlib import Path
 
 CONFIGS = {"zh": "mkdocs.yml", "en": "mkdocs.en.yml"}
+# What `kb serve` watches: the sources, the hand-written pages and the theme, never docs/_generated.
+WATCHED = ("answers", "glossary", "docs/zh", "docs/en", "docs/overrides", "mkdocs.yml", "mkdocs.en.yml",
+           "scripts/kb")
 SUBDIR = {"zh": "", "en": "en"}
 
-# Set when `mkdocs serve` (or `kb serve`) runs: the Chinese build then also builds the English site
-# into the served folder, so the language switch works in the preview too.
+# Set when `mkdocs serve` runs: the Chinese build then also builds the English site into the served
+# folder, so the language switch works in that preview too. (`kb serve` builds both itself.)
 serving = False
 
 
@@ -29,10 +34,13 @@ def configure_logging(verbose: bool = False) -> None:
 
 
 class _NoDirtyWarning(logging.Filter):
-    """MkDocs warns that a dirty build may be inaccurate; kb.incremental makes sure it is not."""
+    """MkDocs warns that a dirty build may be inaccurate, and that the site folder holds files from
+    before; kb.incremental makes sure the first is not so and relies on the second."""
+
+    NOTICES = ("A 'dirty' build is being performed", "The directory contains stale files")
 
     def filter(self, record: logging.LogRecord) -> bool:
-        return not record.getMessage().startswith("A 'dirty' build is being performed")
+        return not record.getMessage().startswith(self.NOTICES)
 
 
 def build_language(root: Path, lang: str, site_dir: Path, strict: bool = True, our_search: bool = True,
@@ -66,17 +74,57 @@ def build_site(root: Path, site_dir: Path, strict: bool = True, our_search: bool
     options = {"site_dir": str(site_dir.resolve()), "strict": strict, "our_search": our_search}
     state = inc.current_state(root, root / GENERATED_DIR, options)
     dirty = incremental and inc.can_rebuild_dirty(root, state, site_dir)
-    inc.forget_state(root)
+    inc.forget_state(root, site_dir)
     for lang in CONFIGS:
         build_language(root, lang, site_dir / SUBDIR[lang], strict=strict, our_search=our_search, dirty=dirty)
-    inc.save_state(root, state)
+    inc.save_state(root, site_dir, state)
     return dirty
 
 
 def serve(root: Path, address: str) -> None:
-    """Preview with live reload; edits to answers/, glossary/ and docs/ rebuild both languages."""
-    global serving
-    from mkdocs.commands.serve import serve as mkdocs_serve
+    """Preview both languages with live reload, rebuilding in this process after every edit.
 
-    serving = True
-    mkdocs_serve(config_file=str(root / CONFIGS["zh"]), dev_addr=address, livereload=True)
+    The process keeps what it has read and cut (kb.load, kb.terms), and each rebuild is the same
+    incremental build as `kb build` (kb.incremental): after an edit to an answer, only the pages it
+    touched are rendered again. Errors in the collection are reported and the last good site stays up.
+    """
+    import tempfile
+
+    from mkdocs.exceptions import MkDocsException
+    from mkdocs.livereload import LiveReloadServer
+
+    from kb import incremental
+    from kb.pipeline import generate
+    from kb.problems import ContentError
+
+    log = logging.getLogger("mkdocs.kb")
+    host, _, port = address.rpartition(":")
+    site_dir = Path(tempfile.mkdtemp(prefix="kb-serve-"))
+
+    def builder() -> None:
+        started = time.perf_counter()
+        try:
+            generate(root)
+            dirty = build_site(root, site_dir, strict=False)
+        except ContentError as exc:
+            log.error("the collection has errors; the preview shows the last good build:\n%s", exc)
+            return
+        except MkDocsException as exc:
+            log.error("the site could not be built; the preview shows the last good build: %s", exc)
+            return
+        how = "the pages that changed" if dirty else "every page"
+        log.info("kb: built both languages in %.1f s (%s)", time.perf_counter() - started, how)
+
+    server = LiveReloadServer(builder=builder, host=host, port=int(port), root=str(site_dir))
+    try:
+        builder()
+        for watched in WATCHED:
+            if (root / watched).exists():
+                server.watch(str(root / watched))
+        server.serve()
+    except KeyboardInterrupt:
+        log.info("Shutting down...")
+    finally:
+        server.shutdown()
+        incremental.state_path(root, site_dir).unlink(missing_ok=True)
+        shutil.rmtree(site_dir, ignore_errors=True)

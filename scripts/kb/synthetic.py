@@ -1,7 +1,8 @@
 """Synthetic collections for `kb bench`: N bilingual entries shaped like the real collection.
 
 Text is drawn from the real entries paragraph by paragraph, with each Chinese paragraph kept
-together with its English translation, so lengths, scripts and term density are realistic.
+together with its English translation, so lengths, scripts and term density are realistic; each
+paragraph ends with a mark of its own (entry and position), so no text repeats.
 Themes, stances and the glossary are the real ones; authors follow a long tail (most sign one
 entry, a few sign many; some entries are anonymous or unsigned as in the source); entries spread
 over a few questions. The same N and seed give byte-identical files.
@@ -88,7 +89,10 @@ def make_collection(source_root: Path, out: Path, n: int, seed: int = 1) -> Path
         question = rng.choice(question_ids)
         orders[question] += 1
         source = rng.choice(real.answers)
-        paragraphs = rng.sample(pairs, k=min(len(pairs), rng.choice(lengths)))
+        # Each paragraph is marked with its place, so no two are the same text (as in a real collection;
+        # repeated text would flatter anything that remembers what it has already cut or rendered).
+        paragraphs = [(f"{zh}（a{index:05d}·{k}）", f"{en} (a{index:05d}·{k})") for k, (zh, en) in
+                      enumerate(rng.sample(pairs, k=min(len(pairs), rng.choice(lengths))), start=1)]
         themes = rng.sample([t.id for t in real.themes], k=rng.randint(2, 5))
         stance = rng.choice([s.id for s in real.stances])
         original, translation = _entry(f"a{index:05d}", question, orders[question], author, source, paragraphs,

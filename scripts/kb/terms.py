@@ -23,6 +23,13 @@ from kb.model import LANGS, Term
 jieba.setLogLevel(logging.WARNING)
 
 
+@cache
+def cut_cache(words: tuple[str, ...]) -> dict[tuple[str, str], list[tuple[str, int, int]]]:
+    """Texts already cut by the tokenizer that knows ``words``, kept for the life of the process: a
+    rebuild while serving cuts only the paragraphs that changed. (Callers must not modify the lists.)"""
+    return {}
+
+
 @dataclass(frozen=True, order=True)
 class Match:
     start: int
@@ -60,7 +67,9 @@ class TermMatcher:
                     self.forms[lang].setdefault(form.casefold(), term.id)
                     written.add(form)
         # jieba's dictionary is case-sensitive: add the forms as written (百度IDL, not 百度idl).
-        self.tokenizer = tokenizer(tuple(sorted(f for f in written if any("\u4e00" <= c <= "\u9fff" for c in f))))
+        words = tuple(sorted(f for f in written if any("\u4e00" <= c <= "\u9fff" for c in f)))
+        self.tokenizer = tokenizer(words)
+        self._cut = cut_cache(words)
         # Every beginning of every form: a run of tokens that is not one of these cannot grow into a
         # match, so the search stops extending it at once.
         self.prefixes: dict[str, set[str]] = {
@@ -68,9 +77,13 @@ class TermMatcher:
 
     def tokens(self, text: str, lang: str) -> list[tuple[str, int, int]]:
         """(token, start, end) covering the whole text."""
-        if lang == "zh":
-            return [(word, start, end) for word, start, end in self.tokenizer.tokenize(text, HMM=True)]
-        return [(m[0], m.start(), m.end()) for m in _LATIN_TOKENS.finditer(text)]
+        key = (lang, text)
+        if key not in self._cut:
+            if lang == "zh":
+                self._cut[key] = [(word, start, end) for word, start, end in self.tokenizer.tokenize(text, HMM=True)]
+            else:
+                self._cut[key] = [(m[0], m.start(), m.end()) for m in _LATIN_TOKENS.finditer(text)]
+        return self._cut[key]
 
     def find(self, text: str, lang: str, tokens: list[tuple[str, int, int]] | None = None) -> list[Match]:
         """Non-overlapping matches, leftmost first and longest at each position."""
