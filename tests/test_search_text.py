@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from types import SimpleNamespace
 
 import jieba
 
@@ -10,6 +11,7 @@ from kb.derive import derive
 from kb.load import load
 from kb.model import oneline
 from kb.render import Words
+from kb.search_index import index_entries, without_excluded
 from kb.search_text import ZWSP, answer_pages, join_words, page_text, segment
 
 from support.site import ROOT
@@ -59,3 +61,35 @@ def test_text_is_escaped_as_html():
     text = answer_pages(IX, "en", jieba.cut)[f"answers/{answer.id}.md"].text
     assert "<p>" in text and "'" in text  # elements are ours; apostrophes stay as written
     assert "&lt;" not in text or "<" not in "".join(answer.translation.paragraphs)
+
+
+# kb.search_index.without_excluded: what the hooks hand Material's indexer for the other generated pages.
+
+PAGE = """<h1 id="t">Title</h1>
+<p>Kept one.</p>
+<div class="kb-list" data-search-exclude><div><p>Nested, left out.</p></div><p>Also left out.</p></div>
+<p>Kept two.<img src="x.png" data-search-exclude></p>
+<h2 id="answers" data-search-exclude>Answers</h2>
+<ul><li>A whole section, left out.</li></ul>
+<h3>No id: still the excluded section</h3>
+<h2 id="next">Next</h2>
+<p>Kept three.</p>"""
+
+
+def test_excluded_elements_and_sections_are_cut_out():
+    reduced = without_excluded(PAGE)
+    for kept in ("Kept one.", "Kept two.", "Kept three.", '<h2 id="next">'):
+        assert kept in reduced
+    for gone in ("Nested", "Also left out", "img", "A whole section", "No id"):
+        assert gone not in reduced
+
+
+def test_materials_indexer_gives_the_same_entries_for_the_reduced_page():
+    page = SimpleNamespace(meta={}, toc=[], url="x.html", title="Title")
+    flat = PAGE.replace("<div><p>Nested, left out.</p></div>", "")
+    assert index_entries(page, without_excluded(flat), None) == index_entries(page, flat, None)
+    assert index_entries(page, PAGE, {"boost": 0.5})[0]["boost"] == 0.5
+    # One difference, on purpose: Material's parser ends an exclusion at the first closing tag of the
+    # same name, so text after a nested </div> would be indexed; here the whole element is left out.
+    assert "Also left out" in index_entries(page, PAGE, None)[0]["text"]
+    assert "Also left out" not in index_entries(page, without_excluded(PAGE), None)[0]["text"]

@@ -5,6 +5,8 @@ from __future__ import annotations
 import html
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
@@ -266,6 +268,24 @@ def test_answer_pages_are_indexed_from_the_model_with_the_text_the_page_shows(si
             if word:
                 assert re.sub(r"\s+", "", html.escape(word, quote=False)) in indexed
                 assert word in meta or word in article(doc).get_text()
+
+
+def test_other_generated_pages_are_indexed_as_materials_plugin_indexes_them(site, tmp_path):
+    """The hooks give the plugin's indexer these pages without their data-search-exclude parts: the
+    entries must equal what the plugin makes from the whole page (Material's stock search build)."""
+    subprocess.run([sys.executable, "-m", "kb", "build", "--search", "stock", "--full", "--site-dir",
+                    str(tmp_path / "stock")], cwd=ROOT, check=True, capture_output=True)
+    answer_page = re.compile(r"answers/(?!index\.html)[^/#]+\.html")
+
+    def others(docs: list[dict]) -> list[str]:  # the stock build cuts Chinese without our user words
+        return [json.dumps(doc, ensure_ascii=False, sort_keys=True).replace("\u200b", "")
+                for doc in docs if not answer_page.match(doc["location"])]
+
+    for sub in ("", "en/"):
+        ours = json.loads((site / sub / "search/search_index.json").read_text(encoding="utf-8"))["docs"]
+        stock = json.loads((tmp_path / "stock" / sub / "search/search_index.json").read_text(encoding="utf-8"))["docs"]
+        assert others(ours) == others(stock)
+        assert {doc["location"].split("/")[0] for doc in ours} >= {"authors", "themes", "stances", "glossary"}
 
 
 def test_chinese_headings_get_readable_anchors(site):

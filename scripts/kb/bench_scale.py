@@ -256,13 +256,16 @@ def table(results: dict, lang: str = "en") -> str:
 PAGE = {
     "zh": ("基准测试", "由 `kb bench --write` 生成（{date}，{machine}，Python {python}，{versions}）。"
            "每个 N 都在同一次运行中测量基线：同样的 Markdown，用不带插件、只有一页导航的 MkDocs 构建两种语言。"
+           "完整构建和基线各交替运行两次，各取较短的一次。"
            "目标：N = 1,000 时完整构建不超过基线的 1.5 倍、生成不超过构建的 10%；N = 10,000 不超过 N = 1,000 的 11 倍；"
-           "查询在 50 ms 以内；改动一篇后重建在 1 s 以内。"),
+           "查询在 50 ms 以内；改动一篇后重建在 1 s 以内，`kb serve` 在 3 s 以内显示改动。"),
     "en": ("Benchmarks", "Written by `kb bench --write` ({date}; {machine}; Python {python}; {versions}). "
            "Every N has its floor measured in the same run: the same Markdown, both languages, built by "
-           "MkDocs with no plugins and a one-page nav. Targets: at N = 1,000 the full build within 1.5× the "
-           "floor and the generator within 10 % of the build; N = 10,000 within 11× N = 1,000; a query under "
-           "50 ms; a rebuild after editing one entry under 1 s."),
+           "MkDocs with no plugins and a one-page nav. The full build and the floor are each run twice, "
+           "alternately, and the shorter time of each is kept. Targets: at N = 1,000 the full build within "
+           "1.5× the floor and the generator within 10 % of the build; N = 10,000 within 11× N = 1,000; a "
+           "query under 50 ms; a rebuild after editing one entry under 1 s, and `kb serve` showing the edit "
+           "within 3 s."),
 }
 
 

@@ -40,7 +40,10 @@ class _Build:
     page_order: list[str] = field(default_factory=list)
     rebuilt: set[str] = field(default_factory=set)
     texts: dict[str, PageText] = field(default_factory=dict)  # answer pages indexed from the model
-    own_docs: list[dict] = field(default_factory=list)  # their index entries, in build order
+    generated: set[str] = field(default_factory=set)  # generated pages, indexed by the hooks
+    search_meta: dict[str, dict | None] = field(default_factory=dict)  # their own `search:` front-matter
+    html: dict[str, str] = field(default_factory=dict)  # their HTML before the plugin strips data-search-*
+    own_docs: list[dict] = field(default_factory=list)  # the hooks' index entries, in build order
 
 
 _build = _Build()
@@ -68,25 +71,41 @@ def on_pre_build(config: MkDocsConfig) -> None:
         raise PluginError("the collection has errors:\n" + str(exc)) from None
     _build.rebuilt = set()
     _build.own_docs = []
+    _build.generated, _build.search_meta, _build.html = set(), {}, {}
     _build.previous_docs = []
     if _build.dirty and _our_search(config):
         _build.previous_docs = search_index.read_docs(Path(config.site_dir))
 
 
 def on_page_markdown(markdown: str, page, config: MkDocsConfig, files: Files) -> str:
-    if page.file.src_uri in _build.texts:
-        page.meta["search"] = {"exclude": True}  # Material's plugin leaves the page to on_page_context
+    if _our_search(config) and page.file.src_uri in _build.generated:
+        # Material's plugin leaves generated pages to on_page_context, which indexes them for less.
+        _build.search_meta[page.file.src_uri] = page.meta.get("search")
+        page.meta["search"] = {"exclude": True}
     return markdown
 
 
+def on_page_content(html: str, page, config: MkDocsConfig, files: Files) -> str:
+    if page.file.src_uri in _build.search_meta and page.file.src_uri not in _build.texts:
+        _build.html[page.file.src_uri] = html
+    return html
+
+
 def on_page_context(context, page, config: MkDocsConfig, nav):
-    text = _build.texts.get(page.file.src_uri)
+    source = page.file.src_uri
+    text = _build.texts.get(source)
     if text is not None:
-        # The entries Material's plugin would make: the page, then its h1 section with the text.
+        # Answer pages, from the model: the entries Material's plugin would make (the page, then its
+        # h1 section with the text).
         _build.own_docs.append({"location": page.url, "title": text.title, "text": ""})
         if page.toc.items:
             _build.own_docs.append({"location": f"{page.url}#{page.toc.items[0].id}", "title": text.title,
                                     "text": text.text})
+    elif source in _build.html:
+        # Other generated pages: the plugin's indexer, given only what it would index (their lists,
+        # marked data-search-exclude, grow with the collection).
+        html = search_index.without_excluded(_build.html.pop(source))
+        _build.own_docs.extend(search_index.index_entries(page, html, _build.search_meta[source]))
     return context
 
 
@@ -105,6 +124,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         # Answer, theme and author pages are reached through index pages, not a flat nav (see README).
         files.append(File(rel, str(generated), config.site_dir, config.use_directory_urls,
                           inclusion=InclusionLevel.NOT_IN_NAV))
+        _build.generated.add(rel)
     _build.page_order = [f.url for f in files.documentation_pages()]
     return files
 

@@ -80,6 +80,56 @@ def extend_index(site_dir: Path, merge: Callable[[list[dict]], list[dict]]) -> N
     path.with_suffix(".js").write_text(f"var __index = {text}\n", encoding="utf-8")
 
 
+_EXCLUDED = re.compile(r"<([a-zA-Z][a-zA-Z0-9]*)\b[^>]*?\sdata-search-exclude(?=[\s=/>])[^>]*>")
+_SECTION_START = re.compile(r"<h[1-6]\b[^>]*\sid=")
+_VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
+                   "track", "wbr"})
+
+
+def without_excluded(html: str) -> str:
+    """``html`` without what the search index leaves out: every element marked ``data-search-exclude``
+    and, for a marked heading, its whole section (up to the next heading with an id, where Material's
+    plugin starts the next section). What is left is what the plugin indexes, and much less to parse."""
+    kept, position = [], 0
+    while match := _EXCLUDED.search(html, position):
+        kept.append(html[position:match.start()])
+        tag = match[1].lower()
+        if re.fullmatch(r"h[1-6]", tag):
+            following = _SECTION_START.search(html, match.end())
+            position = following.start() if following else len(html)
+        elif tag in _VOID or match[0].endswith("/>"):
+            position = match.end()
+        else:
+            position = _element_end(html, tag, match.end())
+    kept.append(html[position:])
+    return "".join(kept)
+
+
+def _element_end(html: str, tag: str, start: int) -> int:
+    depth = 1
+    for found in re.finditer(rf"<(/?){tag}\b[^>]*>", html[start:], re.IGNORECASE):
+        depth += -1 if found[1] else 1
+        if depth == 0:
+            return start + found.end()
+    return len(html)
+
+
+def index_entries(page, content: str, search_meta: dict | None) -> list[dict]:
+    """The entries Material's search plugin makes for ``page`` when its content is ``content``.
+
+    Uses the plugin's own indexer (``SearchIndex``), so sections, kept tags and the Chinese cut are
+    exactly the plugin's; a test checks the result against the built pages."""
+    from types import SimpleNamespace
+
+    from material.plugins.search.plugin import SearchIndex
+
+    indexer = SearchIndex()
+    meta = {**page.meta, "search": search_meta or {}}
+    indexer.add_entry_from_context(SimpleNamespace(meta=meta, content=content, toc=page.toc, url=page.url,
+                                                   title=page.title))
+    return indexer.entries
+
+
 def use_our_worker(html: str) -> str:
     """Point the page's ``__config`` at our worker; fail loudly if Material's markup has changed."""
     replaced, count = _MATERIAL_WORKER.subn(lambda m: f'{m[1]}{m[2]}{WORKER}"', html)
