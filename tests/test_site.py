@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import json
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -14,7 +15,7 @@ import pytest
 
 from kb.load import load
 
-from support.site import ROOT, article, own_text, page, soup
+from support.site import ROOT, article, own_text, page, project_with, soup
 from support.source import read_source, squash
 
 COLLECTION = load(ROOT).collection
@@ -286,6 +287,21 @@ def test_other_generated_pages_are_indexed_as_materials_plugin_indexes_them(site
         stock = json.loads((tmp_path / "stock" / sub / "search/search_index.json").read_text(encoding="utf-8"))["docs"]
         assert others(ours) == others(stock)
         assert {doc["location"].split("/")[0] for doc in ours} >= {"authors", "themes", "stances", "glossary"}
+
+
+def test_the_nav_and_tabs_rendered_once_per_folder_equal_materials_own(site, tmp_path):
+    """docs/overrides/partials/{nav,tabs}.html reuse one rendering per folder for pages outside the nav;
+    without them (Material's partials, rendered for every page) the site must be byte-identical."""
+    content = tmp_path / "content"
+    for folder in ("answers", "glossary"):
+        shutil.copytree(ROOT / folder, content / folder)
+    project = project_with(tmp_path, content)
+    for name in ("nav.html", "tabs.html"):
+        (project / "docs/overrides/partials" / name).unlink()
+    subprocess.run([sys.executable, "-m", "kb", "build", "--root", str(project)], check=True, capture_output=True)
+    pages = sorted(p.relative_to(site) for p in site.rglob("*.html"))
+    assert len(pages) > 70  # both languages, every page
+    assert [p for p in pages if (project / "site" / p).read_bytes() != (site / p).read_bytes()] == []
 
 
 def test_chinese_headings_get_readable_anchors(site):

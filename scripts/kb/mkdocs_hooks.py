@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 
 import jieba
+import jinja2
+from markupsafe import Markup
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files, InclusionLevel
@@ -107,6 +110,28 @@ def on_page_context(context, page, config: MkDocsConfig, nav):
         html = search_index.without_excluded(_build.html.pop(source))
         _build.own_docs.extend(search_index.index_entries(page, html, _build.search_meta[source]))
     return context
+
+
+def on_env(env: jinja2.Environment, config: MkDocsConfig, files: Files) -> jinja2.Environment:
+    """Let docs/overrides/partials/{nav,tabs}.html render Material's nav and tabs once per folder.
+
+    Every page outside the nav (the generated entry, author and theme pages: most of the site) gets
+    the same nav and tabs as the other pages of its folder: nothing in them is active, and their links
+    are relative to the folder. The
+    overrides include Material's own partials (``material/partials/...``) through ``kb_fragment``,
+    which keeps the first rendering for each key, for this build only.
+    """
+    material = jinja2.FileSystemLoader(str(resources.files("material") / "templates"))
+    env.loader = jinja2.ChoiceLoader([env.loader, jinja2.PrefixLoader({"material": material})])
+    fragments: dict[tuple, str] = {}
+
+    def kb_fragment(*key: object, caller) -> Markup:
+        if key not in fragments:
+            fragments[key] = caller()
+        return Markup(fragments[key])
+
+    env.globals["kb_fragment"] = kb_fragment
+    return env
 
 
 def on_post_page(output: str, page, config: MkDocsConfig) -> str:
