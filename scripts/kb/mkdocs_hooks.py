@@ -1,4 +1,5 @@
-"""MkDocs hooks (``hooks:`` in mkdocs.yml): regenerate pages, add them to the build, build ``en/`` when serving.
+"""MkDocs hooks (``hooks:`` in mkdocs.yml): regenerate pages, add them to the build, index them for
+search, render the nav once per folder, build ``en/`` under `mkdocs serve`.
 
 Generated pages live in ``docs/_generated/<lang>/``, outside each language's ``docs_dir``, so they
 never mix with hand-written pages; :func:`on_files` adds them to MkDocs' file list.

@@ -106,11 +106,12 @@ def without_excluded(html: str) -> str:
 
 
 def _element_end(html: str, tag: str, start: int) -> int:
+    """Where the element opened just before ``start`` ends (nested elements of the same name counted)."""
     depth = 1
-    for found in re.finditer(rf"<(/?){tag}\b[^>]*>", html[start:], re.IGNORECASE):
+    for found in re.compile(rf"<(/?){tag}\b[^>]*>", re.IGNORECASE).finditer(html, start):
         depth += -1 if found[1] else 1
         if depth == 0:
-            return start + found.end()
+            return found.end()
     return len(html)
 
 

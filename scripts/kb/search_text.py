@@ -3,10 +3,11 @@
 Material's search plugin parses every rendered page again and cuts its Chinese with jieba a second
 time; on answer pages, the bulk of the site, that was a fifth of the build. Their text is known
 before MkDocs runs: the metadata lines, the summary and the body in the page's language (with the
-translator's notes on English pages), exactly what the plugin indexed from them. The paragraphs reuse
-the generator's cut (kb.derive); the short strings (names, labels, titles, the summary) are cut by
-``cut``, the tokenizer that knows the collection's own words (kb.search_index), as the plugin cuts
-every other page.
+translator's notes on English pages): what the plugin indexed from them, less footnote markers. The
+paragraphs reuse
+the generator's cut (kb.derive); the short strings (names, labels, titles, the summary) are cut
+by ``cut``, the tokenizer that knows the collection's own words (kb.search_index), as the plugin
+cuts every other page.
 
 The result has the plugin's form: HTML-escaped text in ``<p>`` elements, Han words separated by
 U+200B (the index's separator contains it). The MkDocs hooks mark these pages ``search: exclude``
