@@ -21,14 +21,11 @@ from __future__ import annotations
 import json
 import os
 import platform
-import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from datetime import date
 from importlib.metadata import version
 from pathlib import Path
@@ -82,52 +79,27 @@ def floor(project: Path, work: Path) -> float:
     return total
 
 
-def edit_one_entry(project: Path, mark: str = "（编辑）") -> str:
-    """Add ``mark`` to the first sentence of one entry's text (its body, not its title or front-matter);
-    returns the entry's page."""
+EDITED_PAGE = "answers/a00001.html"  # the page of the entry edit_one_entry edits
+
+
+def edit_one_entry(project: Path, mark: str = "（编辑）") -> None:
+    """Add ``mark`` to the first sentence of one entry's text (its body, not its title or front-matter)."""
     path = sorted((project / "answers").glob("*/a00001.md"))[0]
     front, body = path.read_text(encoding="utf-8").split("\n---\n", 1)
     path.write_text(front + "\n---\n" + body.replace("。", "。" + mark, 1), encoding="utf-8")
-    return "answers/a00001.html"
 
 
 def serve_timing(project: Path, work: Path, timeout: float = 1800) -> float:
     """Seconds from saving an edit to one entry until `kb serve` tells the open page to reload, with the
     edit in it: what a writer waits for in the preview. (The first build, before the edit, is not timed.)"""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    base = f"http://127.0.0.1:{port}"
-    log = (work / "serve.log").open("wb")
-    process = subprocess.Popen([sys.executable, "-m", "kb", "serve", "--root", str(project),
-                                "--dev-addr", f"127.0.0.1:{port}"], stdout=log, stderr=subprocess.STDOUT)
-    try:
-        page = "answers/a00001.html"
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                html = urllib.request.urlopen(f"{base}/{page}", timeout=timeout).read().decode()
-                break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("kb serve did not start: " + (work / "serve.log").read_text()[-2000:]) from None
-                time.sleep(0.2)
-        epoch = re.search(r"livereload\((\d+), (\d+)\)", html)
-        if epoch is None:
-            raise RuntimeError("kb serve did not inject its live-reload script")
-        time.sleep(1)  # let the file watcher settle on the first build's state
-        mark = "（预览）"
-        started = time.perf_counter()
-        edit_one_entry(project, mark)
-        urllib.request.urlopen(f"{base}/livereload/{epoch[1]}/{epoch[2]}", timeout=timeout).read()
-        elapsed = time.perf_counter() - started
-        if mark not in urllib.request.urlopen(f"{base}/{page}", timeout=timeout).read().decode():
-            raise RuntimeError("kb serve reloaded without the edit")
-        return elapsed
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-        log.close()
+    from kb.browser import kb_serve, reload_after
+
+    mark = "（预览）"
+    with kb_serve(project, work / "serve.log", EDITED_PAGE, timeout) as base:
+        elapsed, page = reload_after(base, EDITED_PAGE, lambda: edit_one_entry(project, mark), timeout)
+    if mark not in page:
+        raise RuntimeError("kb serve reloaded without the edit")
+    return elapsed
 
 
 def search_timing(site: Path, browser=None) -> tuple[float | None, float | None]:

@@ -1,13 +1,19 @@
-"""Headless Chromium and a static server on 127.0.0.1, shared by `kb bench` and the browser tests."""
+"""Headless Chromium, a static server and `kb serve` on 127.0.0.1, shared by `kb bench` and the tests."""
 
 from __future__ import annotations
 
 import contextlib
 import functools
 import os
+import re
 import shutil
+import socket
+import subprocess
+import sys
 import threading
-from collections.abc import Iterator
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -38,6 +44,51 @@ def serve_directory(directory: Path) -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+def fetch(url: str, timeout: float = 120) -> str:
+    return urllib.request.urlopen(url, timeout=timeout).read().decode("utf-8")
+
+
+@contextlib.contextmanager
+def kb_serve(project: Path, log: Path, page: str, timeout: float = 120) -> Iterator[str]:
+    """`kb serve` for ``project`` on a free port of 127.0.0.1, its output in ``log``; yields the base URL
+    once the first build serves ``page``, and stops the server afterwards."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    base = f"http://127.0.0.1:{port}"
+    with log.open("wb") as out:
+        process = subprocess.Popen([sys.executable, "-m", "kb", "serve", "--root", str(project),
+                                    "--dev-addr", f"127.0.0.1:{port}"], stdout=out, stderr=subprocess.STDOUT)
+        try:
+            deadline = time.monotonic() + timeout
+            while True:
+                try:
+                    fetch(f"{base}/{page}", timeout)
+                    break
+                except OSError:
+                    if process.poll() is not None or time.monotonic() > deadline:
+                        raise RuntimeError("kb serve did not start:\n" + log.read_text("utf-8")[-2000:]) from None
+                    time.sleep(0.2)
+            yield base
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
+
+
+def reload_after(base: str, page: str, edit: Callable[[], object], timeout: float = 120) -> tuple[float, str]:
+    """Make ``edit`` while ``page`` is open, as a browser waits for it: the seconds until the server's
+    live-reload signal (the rebuild is visible), and the page fetched again then."""
+    found = re.search(r"livereload\((\d+), (\d+)\)", fetch(f"{base}/{page}", timeout))
+    if found is None:
+        raise RuntimeError("kb serve did not inject its live-reload script")
+    time.sleep(1)  # the file watcher polls: give it a state to compare the edit with
+    started = time.perf_counter()
+    edit()
+    fetch(f"{base}/livereload/{found[1]}/{found[2]}", timeout)  # answers when the rebuild is visible
+    elapsed = time.perf_counter() - started
+    return elapsed, fetch(f"{base}/{page}", timeout)
 
 
 @contextlib.contextmanager

@@ -18,7 +18,8 @@ PLACEHOLDER = "KB-PLACEHOLDER"
 TRANSLATION_SUFFIX = ".en.md"
 MAX_FILE_BYTES = 1_000_000
 _FOOTNOTE_DEF = re.compile(r"^\[\^(?P<label>[^\]\s]+)\]:[ \t]*(?P<text>.*)$")
-_FOOTNOTE_REF = re.compile(r"\[\^(?P<label>[^\]\s]+)\](?!:)")
+# A translator's note referenced in the text ([^tn1]); kb.search_text drops these from the index.
+FOOTNOTE_REF = re.compile(r"\[\^(?P<label>[^\]\s]+)\](?!:)")
 
 
 @dataclass(frozen=True)
@@ -99,7 +100,7 @@ def load_translation(path: Path, rel: str, problems: list[Problem],
             paragraphs.append(block)
             paragraph_lines.append(line)
     defined = [n.label for n in notes]
-    used = [m["label"] for p in paragraphs for m in _FOOTNOTE_REF.finditer(p)]
+    used = [m["label"] for p in paragraphs for m in FOOTNOTE_REF.finditer(p)]
     for label in sorted(set(used) - set(defined)):
         problems.append(Problem(rel, first_line, "notes", f"[^{label}] is used but never defined; "
                                 "add a line '[^" + label + "]: ...' at the end"))

@@ -118,9 +118,9 @@ def on_env(env: jinja2.Environment, config: MkDocsConfig, files: Files) -> jinja
 
     Every page outside the nav (the generated entry, author and theme pages: most of the site) gets
     the same nav and tabs as the other pages of its folder: nothing in them is active, and their links
-    are relative to the folder. The
-    overrides include Material's own partials (``material/partials/...``) through ``kb_fragment``,
-    which keeps the first rendering for each key, for this build only.
+    are relative to the folder. The overrides include Material's own partials
+    (``material/partials/...``) through ``kb_fragment``, which keeps the first rendering for each
+    key, for this build only.
     """
     material = jinja2.FileSystemLoader(str(resources.files("material") / "templates"))
     env.loader = jinja2.ChoiceLoader([env.loader, jinja2.PrefixLoader({"material": material})])

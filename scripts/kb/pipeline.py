@@ -46,7 +46,7 @@ def load_checked(root: Path) -> Checked:
 def source_state(root: Path) -> tuple:
     """Name, size and modification time of every source file: equal states mean equal sources."""
     files = sorted(p for folder in ("answers", "glossary") for p in (root / folder).rglob("*") if p.is_file())
-    return tuple((p.as_posix(), p.stat().st_size, p.stat().st_mtime_ns) for p in files)
+    return tuple((p.as_posix(), stat.st_size, stat.st_mtime_ns) for p in files for stat in [p.stat()])
 
 
 _derived: dict[Path, tuple[Collection, Indexes]] = {}

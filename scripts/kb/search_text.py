@@ -24,6 +24,7 @@ from functools import cache
 
 from kb.derive import Indexes
 from kb.i18n import UI
+from kb.load import FOOTNOTE_REF
 from kb.model import Answer, oneline
 from kb.render import Words
 
@@ -34,7 +35,6 @@ _HAN_CHAR = re.compile(f"[{_HAN}]")
 _HAN_RUN = re.compile(f"[{_HAN}]+")
 _SCRIPT_CHANGE = re.compile(f"(?<=[{_HAN}])(?=[^{_HAN}{ZWSP}])|(?<=[^{_HAN}{ZWSP}])(?=[{_HAN}])")
 _ZWSP_AWAY_FROM_HAN = re.compile(f"(?<![{_HAN}]){ZWSP}+(?![{_HAN}])")
-_FOOTNOTE_REF = re.compile(r"\[\^[^\]\s]+\]")
 
 Cut = Callable[[str], Iterable[str]]
 
@@ -103,10 +103,8 @@ def _segment_html(text: str, cut: Cut) -> str:
 def _p_segmented(paragraph: str, tokens: list[tuple[str, int, int]] | None, lang: str, cut: Cut) -> str:
     """A paragraph of the body; Chinese reuses the generator's cut, English text cuts its rare Han runs."""
     if lang == "zh" and tokens is not None:
-        text = join_words(word for word, _, _ in tokens)
-    else:
-        text = segment(_FOOTNOTE_REF.sub("", paragraph), cut)
-    return f"<p>{html.escape(oneline(text), quote=False)}</p>"
+        return f"<p>{html.escape(oneline(join_words(word for word, _, _ in tokens)), quote=False)}</p>"
+    return f"<p>{_segment_html(FOOTNOTE_REF.sub('', paragraph), cut)}</p>"
 
 
 def answer_pages(ix: Indexes, lang: str, cut: Cut) -> dict[str, PageText]:
