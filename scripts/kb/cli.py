@@ -58,17 +58,18 @@ def cmd_generate(args: argparse.Namespace) -> int:
 
 def cmd_build(args: argparse.Namespace) -> int:
     from kb import site
-    from kb.pipeline import generate
+    from kb.pipeline import generate, one_pass
 
     root = Path(args.root).resolve()
     started = time.perf_counter()
-    report, warnings = generate(root)
-    _print_problems(warnings)
-    print(f"kb build: generated pages: {report}")
-    site.configure_logging(args.verbose)
-    site_dir = Path(args.site_dir).resolve() if args.site_dir else root / "site"
-    dirty = site.build_site(root, site_dir, strict=not args.no_strict, our_search=args.search == "kb",
-                            incremental=not args.full)
+    with one_pass(root):
+        report, warnings = generate(root)
+        _print_problems(warnings)
+        print(f"kb build: generated pages: {report}")
+        site.configure_logging(args.verbose)
+        site_dir = Path(args.site_dir).resolve() if args.site_dir else root / "site"
+        dirty = site.build_site(root, site_dir, strict=not args.no_strict, our_search=args.search == "kb",
+                                incremental=not args.full)
     how = "only the pages that changed rendered" if dirty else "every page rendered"
     print(f"kb build: site built in {site_dir} in {time.perf_counter() - started:.1f} s ({how})")
     return 0

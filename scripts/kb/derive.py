@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pypinyin import Style, lazy_pinyin
 
 from kb.linking import Linked, Mention, Mentions, link_paragraphs
+from kb.memo import Carry
 from kb.model import LANGS, Answer, Author, Collection, Question, Stance, Term, Theme
 from kb.related import Related, related_answers
 from kb.terms import TermMatcher
@@ -53,6 +54,11 @@ def pinyin_key(text: str) -> tuple[str, str]:
     return (" ".join(lazy_pinyin(text, style=Style.TONE3)).casefold(), text)
 
 
+# An entry's links depend on its text, its author, its question, and on the glossary and the names
+# each question's entries may @mention (the context: when they change, every entry is linked again).
+_LINKED: Carry[tuple, Linked] = Carry()
+
+
 def derive(collection: Collection) -> Indexes:
     answers = collection.answers  # already in (question, order) order
     by_question = _group(answers, lambda a: [a.question])
@@ -77,14 +83,26 @@ def derive(collection: Collection) -> Indexes:
     definitions = {lang: {t.id: t.short_definition(lang) for t in collection.terms} for lang in LANGS}
     # Each text is cut into tokens once; linking and keyword extraction share the cut.
     tokens = {(a.id, lang): [matcher.tokens(p, lang) for p in a.body(lang)] for a in answers for lang in LANGS}
-    mentionable = {(q, lang): Mentions(mentions(q, lang, by_author)) for q in by_question for lang in LANGS}
-    linked = {(answer.id, lang): link_paragraphs(answer.body(lang), lang, matcher, definitions[lang],
-                                                 mentionable[(answer.question, lang)], answer.author.id,
-                                                 tokens[(answer.id, lang)])
-              for answer in answers for lang in LANGS}
-    backlinks = {term.id: tuple(a for a in answers
-                                if any(term.id in linked[(a.id, lang)].terms for lang in LANGS))
-                 for term in collection.terms}
+    mentionable = {(q, lang): tuple(mentions(q, lang, by_author)) for q in by_question for lang in LANGS}
+    compiled: dict[tuple[Mention, ...], Mentions] = {}
+
+    def link(answer: Answer, lang: str) -> Linked:
+        names = mentionable[(answer.question, lang)]
+
+        def compute() -> Linked:
+            if names not in compiled:
+                compiled[names] = Mentions(names)
+            return link_paragraphs(answer.body(lang), lang, matcher, definitions[lang], compiled[names],
+                                   answer.author.id, tokens[(answer.id, lang)])
+        return _LINKED.get((lang, answer.body(lang), answer.author.id, answer.question), compute)
+
+    _LINKED.start((collection.terms, tuple(mentionable.items())))
+    linked = {(answer.id, lang): link(answer, lang) for answer in answers for lang in LANGS}
+    appears_in: dict[str, list[Answer]] = {term.id: [] for term in collection.terms}
+    for answer in answers:
+        for term_id in dict.fromkeys(t for lang in LANGS for t in linked[(answer.id, lang)].terms):
+            appears_in[term_id].append(answer)
+    backlinks = {term_id: tuple(found) for term_id, found in appears_in.items()}
     return Indexes(
         answers=answers,
         answers_by_id={a.id: a for a in answers},

@@ -69,8 +69,8 @@ def on_pre_build(config: MkDocsConfig) -> None:
         generate(_root(config))
         _build.texts = {}
         if _our_search(config):
-            search_index.add_user_words(load_checked(_root(config)).collection)
-            _build.texts = search_text.answer_pages(derived(_root(config)), _lang(config), jieba.cut)
+            words = search_index.add_user_words(load_checked(_root(config)).collection)
+            _build.texts = search_text.answer_pages(derived(_root(config)), _lang(config), jieba.cut, words)
     except ContentError as exc:
         raise PluginError("the collection has errors:\n" + str(exc)) from None
     _build.rebuilt = set()
@@ -121,7 +121,14 @@ def on_env(env: jinja2.Environment, config: MkDocsConfig, files: Files) -> jinja
     are relative to the folder. The overrides include Material's own partials
     (``material/partials/...``) through ``kb_fragment``, which keeps the first rendering for each
     key, for this build only.
+
+    Compiled templates are kept in ``.cache/kb/jinja`` (Jinja's bytecode cache, which compiles a
+    template again when its source changes): the second language, every rebuild while serving and the
+    next `kb build` reuse them.
     """
+    cache = _root(config) / incremental.STATE_DIR / "jinja"
+    cache.mkdir(parents=True, exist_ok=True)
+    env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(cache))
     material = jinja2.FileSystemLoader(str(resources.files("material") / "templates"))
     env.loader = jinja2.ChoiceLoader([env.loader, jinja2.PrefixLoader({"material": material})])
     fragments: dict[tuple, str] = {}

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,10 +46,41 @@ def load_checked(root: Path) -> Checked:
     return checked
 
 
+def _scan(root: Path) -> tuple:
+    found = []
+    for folder in ("answers", "glossary"):
+        for path, dirs, files in os.walk(root / folder):
+            dirs.sort()
+            for name in files:
+                stat = os.stat(os.path.join(path, name))
+                found.append((Path(path, name).as_posix(), stat.st_size, stat.st_mtime_ns))
+    return tuple(sorted(found))
+
+
+# Roots inside one_pass(): their state as read on entry, and a number for the pass.
+_pinned: dict[Path, tuple[tuple, int]] = {}
+_passes = 0
+
+
+@contextmanager
+def one_pass(root: Path) -> Iterator[None]:
+    """Within, the sources' state is read once, on entry: `kb build` and `kb serve` generate, then each
+    language's hooks ask for the collection again, and a scan of every source file per question costs
+    more than the answer. An edit saved meanwhile is seen by the next pass (`kb serve` starts one for it)."""
+    global _passes
+    key = root.resolve()
+    _passes += 1
+    _pinned[key] = (_scan(root), _passes)
+    try:
+        yield
+    finally:
+        del _pinned[key]
+
+
 def source_state(root: Path) -> tuple:
     """Name, size and modification time of every source file: equal states mean equal sources."""
-    files = sorted(p for folder in ("answers", "glossary") for p in (root / folder).rglob("*") if p.is_file())
-    return tuple((p.as_posix(), stat.st_size, stat.st_mtime_ns) for p in files for stat in [p.stat()])
+    pinned = _pinned.get(root.resolve())
+    return pinned[0] if pinned else _scan(root)
 
 
 _derived: dict[Path, tuple[Collection, Indexes]] = {}
@@ -61,23 +95,32 @@ def derived(root: Path) -> Indexes:
 
 
 # The last generation in this process: `kb build` generates, then each language's MkDocs hook asks
-# again; with the sources unchanged and the output intact there is nothing to redo.
-_last: dict[Path, tuple[tuple, tuple[Problem, ...]]] = {}
+# again; with the sources unchanged and the output intact there is nothing to redo. Within one pass,
+# the output is taken as intact too.
+_last: dict[Path, tuple[tuple, int, tuple[Problem, ...]]] = {}
 
 
 def outputs(out_dir: Path) -> tuple[str, ...]:
     """The generated files under ``out_dir``, as sorted relative paths."""
-    return tuple(sorted(p.relative_to(out_dir).as_posix() for p in out_dir.rglob("*") if p.is_file()))
+    found = []
+    for path, _dirs, files in os.walk(out_dir):
+        base = Path(path).relative_to(out_dir)
+        found += [(base / name).as_posix() for name in files]
+    return tuple(sorted(found))
 
 
 def generate(root: Path, out_dir: Path | None = None) -> tuple[WriteReport, tuple[Problem, ...]]:
     """Build the generated Markdown of both languages under ``out_dir`` (``docs/_generated``)."""
     out_dir = (out_dir or root / GENERATED_DIR).resolve()
+    pinned = _pinned.get(root.resolve())
+    if pinned and out_dir in _last and _last[out_dir][1] == pinned[1]:
+        return WriteReport((), len(_last[out_dir][0][1]), ()), _last[out_dir][2]
     state = (source_state(root), outputs(out_dir))
     if out_dir in _last and _last[out_dir][0] == state:
-        return WriteReport((), len(state[1]), ()), _last[out_dir][1]
+        _last[out_dir] = (state, pinned[1] if pinned else 0, _last[out_dir][2])
+        return WriteReport((), len(state[1]), ()), _last[out_dir][2]
     checked = load_checked(root)
     pages = render_site(derived(root))
     report = write_pages(out_dir, pages)
-    _last[out_dir] = ((state[0], outputs(out_dir)), checked.warnings)
+    _last[out_dir] = ((state[0], tuple(sorted(pages))), pinned[1] if pinned else 0, checked.warnings)
     return report, checked.warnings

@@ -20,6 +20,7 @@ from functools import cache
 
 import jieba.analyse
 
+from kb.memo import Carry, Latest
 from kb.model import Answer
 from kb.terms import TermMatcher
 
@@ -90,35 +91,81 @@ def _theme_neighbours(answers: Sequence[Answer], want: int) -> dict[frozenset, l
     return result
 
 
+@dataclass(frozen=True)
+class _Pass:
+    """The last call: what its result depends on (reading order, themes, the filtered keyword vectors),
+    what it derived from them, and the result."""
+
+    order: tuple[str, ...]
+    themes: dict[str, tuple[str, ...]]
+    by_themes: dict[frozenset, list[str]]
+    vectors: dict[str, dict[str, float]]
+    strongest: dict[str, list[str]]
+    result: dict[str, tuple[Related, ...]]
+
+
+_LAST: Latest[_Pass] = Latest()
+_KEYWORDS: Carry[tuple[str, ...], dict[str, float]] = Carry()  # an entry's text -> its keywords
+
+
 def related_answers(answers: Sequence[Answer], matcher: TermMatcher,
                     tokens: dict[str, list[str]] | None = None) -> dict[str, tuple[Related, ...]]:
     """The top three for every entry, scored exactly among candidates: the entries sharing one of its
     strongest keywords (through an inverted index, skipping keywords too common to discriminate) and
     the entries whose themes overlap most. On a small collection every keyword counts, so the result
-    is the exact all-pairs ranking; the work grows with N, not N squared."""
+    is the exact all-pairs ranking; the work grows with N, not N squared.
+
+    When only keyword vectors changed since the last call in this process (an edit while serving), only
+    the entries that could see a changed entry among their candidates are scored again; the others keep
+    their result, which is the one scoring them again would give."""
+    _last = _LAST.value
     if tokens is None:
         tokens = {a.id: [w for p in a.paragraphs for w, _, _ in matcher.tokens(p, "zh")] for a in answers}
-    vectors = {a.id: keywords(tokens[a.id], matcher) for a in answers}
+    _KEYWORDS.start(matcher.tokenizer)
+    vectors = {a.id: _KEYWORDS.get(a.paragraphs, lambda a=a: keywords(tokens[a.id], matcher))
+               for a in answers}
     frequency = Counter(word for vector in vectors.values() for word in vector)
     common = {word for word, n in frequency.items() if n >= max(3, len(answers) / 3)}
     vectors = {key: {w: x for w, x in vector.items() if w not in common} for key, vector in vectors.items()}
-    position = {a.id: i for i, a in enumerate(answers)}
     postings: dict[str, list[str]] = {}
     for answer in answers:
         for word in vectors[answer.id]:
             postings.setdefault(word, []).append(answer.id)
-    by_themes = _theme_neighbours(answers, 3 * RELATED)
-    by_id = {a.id: a for a in answers}
-    norms = {key: _norm(vector) for key, vector in vectors.items()}
-    strongest = {key: sorted(vector, key=lambda w: (-vector[w], w))[:CANDIDATE_KEYWORDS]
-                 for key, vector in vectors.items()}
-    result: dict[str, tuple[Related, ...]] = {}
-    for answer in answers:
-        words = vectors[answer.id] if len(answers) <= CANDIDATE_CAP else strongest[answer.id]
+    order, themes = tuple(a.id for a in answers), {a.id: a.themes for a in answers}
+    same = _last is not None and _last.order == order and _last.themes == themes
+    by_themes = _last.by_themes if same else _theme_neighbours(answers, 3 * RELATED)  # type: ignore[union-attr]
+    changed = {key for key in order if not same or vectors[key] != _last.vectors[key]}  # type: ignore[union-attr]
+    strongest = {key: sorted(vector, key=lambda w: (-vector[w], w))[:CANDIDATE_KEYWORDS] if key in changed
+                 else _last.strongest[key] for key, vector in vectors.items()}  # type: ignore[union-attr]
+    lookup = vectors if len(answers) <= CANDIDATE_CAP else strongest  # the words candidates are found by
+    to_score = set(order)
+    if same:
+        # A changed entry can enter, leave or move in A's ranking only through a word A finds
+        # candidates by (the entry's old or new keywords; it may also push a posting past the cap) or
+        # through A's theme neighbours.
+        words = {word for key in changed for word in (*vectors[key], *_last.vectors[key])}
+        to_score = changed | {key for key in order if not words.isdisjoint(lookup[key])
+                              or not changed.isdisjoint(by_themes[frozenset(themes[key])])}
+    scorer = _Scorer(vectors, postings, {a.id: a for a in answers}, {key: i for i, key in enumerate(order)})
+    result = {answer.id: scorer.top(answer, lookup[answer.id], by_themes[frozenset(answer.themes)])
+              if answer.id in to_score else _last.result[answer.id]  # type: ignore[union-attr]
+              for answer in answers}
+    _LAST.value = _Pass(order, themes, by_themes, vectors, strongest, result)
+    return result
+
+
+class _Scorer:
+    def __init__(self, vectors: dict[str, dict[str, float]], postings: dict[str, list[str]],
+                 by_id: dict[str, Answer], position: dict[str, int]) -> None:
+        self.vectors, self.postings, self.by_id, self.position = vectors, postings, by_id, position
+        self.norms = {key: _norm(vector) for key, vector in vectors.items()}
+
+    def top(self, answer: Answer, words: Iterable[str], by_themes: list[str]) -> tuple[Related, ...]:
+        vectors, postings, by_id = self.vectors, self.postings, self.by_id
         candidates = {other for word in words if len(postings[word]) <= CANDIDATE_CAP for other in postings[word]}
-        candidates.update(by_themes[frozenset(answer.themes)])
+        candidates.update(by_themes)
         candidates.discard(answer.id)
-        mine, my_themes, my_norm = vectors[answer.id], set(answer.themes), norms[answer.id]
+        mine, my_themes, my_norm = vectors[answer.id], set(answer.themes), self.norms[answer.id]
         # Dot products through the postings of this entry's keywords, summed in the order of its
         # keywords (so the same floats as a pairwise sum), for the candidates only.
         dots: dict[str, float] = {}
@@ -132,10 +179,10 @@ def related_answers(answers: Sequence[Answer], matcher: TermMatcher,
             other_themes = by_id[other_id].themes
             themes_score = len(my_themes.intersection(other_themes)) / len(my_themes.union(other_themes))
             dot = dots.get(other_id, 0)
-            cosine = dot / (my_norm * norms[other_id]) if dot else 0.0
+            cosine = dot / (my_norm * self.norms[other_id]) if dot else 0.0
             score = round(themes_score + cosine, 6)
             if score > 0:
-                scored.append((-score, position[other_id], other_id))
+                scored.append((-score, self.position[other_id], other_id))
         related = []
         for negative, _, other_id in heapq.nsmallest(RELATED, scored):
             theirs = vectors[other_id]
@@ -143,5 +190,4 @@ def related_answers(answers: Sequence[Answer], matcher: TermMatcher,
             shared_words = sorted(shared, key=lambda w: (-min(mine[w], theirs[w]), w))
             shared_themes = tuple(t for t in answer.themes if t in by_id[other_id].themes)
             related.append(Related(other_id, -negative, shared_themes, tuple(shared_words[:3])))
-        result[answer.id] = tuple(related)
-    return result
+        return tuple(related)

@@ -16,6 +16,7 @@ import jinja2
 from kb.derive import Indexes
 from kb.feed import FEED_PATH, atom
 from kb.i18n import POSITION_SYMBOLS, TERM_KINDS, UI
+from kb.memo import Carry
 from kb.model import LANGS, Answer, Author, Question, oneline
 from kb.related import Related
 from kb.viewmap import MapText, viewpoint_svg
@@ -128,6 +129,26 @@ class Words:
         return TERM_KINDS[kind][self.lang]
 
 
+def answer_inputs(w: Words, answer: Answer) -> tuple:
+    """Everything answer.md.j2 shows of the collection, as a value: equal inputs, equal page. (A
+    template that comes to show more must add it here, or `kb serve` would keep the old page.)"""
+    ix = w.ix
+
+    def neighbour(other: Answer | None) -> tuple[str, str] | None:
+        return (other.id, w.title(other)) if other else None
+
+    related = tuple((r, w.title(other), w.author_name(other.author), w.reason(r))
+                    for r in ix.related[answer.id] for other in [ix.answers_by_id[r.answer_id]])
+    return (answer, w.title(answer), ix.questions[answer.question], ix.stances[answer.stance].label,
+            tuple(ix.themes[theme].label for theme in answer.themes),
+            ix.linked[(answer.id, "zh")], ix.linked[(answer.id, "en")], related,
+            neighbour(ix.previous[answer.id]), neighbour(ix.next[answer.id]))
+
+
+# Answer pages carried between passes while serving (kb.memo), per language; the templates are the context.
+_ANSWER_PAGES: dict[str, Carry[tuple, str]] = {lang: Carry() for lang in LANGS}
+
+
 def render_site(ix: Indexes) -> dict[str, str]:
     """All generated pages of both languages, keyed by path under the output folder."""
     env = environment()
@@ -140,9 +161,13 @@ def render_site(ix: Indexes) -> dict[str, str]:
         def page(path: str, template: str, **context: object) -> None:
             pages[f"{lang}/{path}"] = env.get_template(template).render(**common, **context)  # noqa: B023
 
+        carry = _ANSWER_PAGES[lang]
+        carry.start((env.get_template("answer.md.j2"), env.get_template("_macros.md.j2")))
         for answer in ix.answers:
-            page(f"answers/{answer.id}.md", "answer.md.j2", answer=answer,
-                 question=ix.questions[answer.question], stance=ix.stances[answer.stance])
+            def answer_page(a: Answer = answer, c: dict = common) -> str:
+                return env.get_template("answer.md.j2").render(**c, answer=a, question=ix.questions[a.question],
+                                                               stance=ix.stances[a.stance])
+            pages[f"{lang}/answers/{answer.id}.md"] = carry.get(answer_inputs(words, answer), answer_page)
         page("answers/index.md", "answers_index.md.j2")
         for theme in ix.themes.values():
             page(f"themes/{theme.id}.md", "theme.md.j2", theme=theme,

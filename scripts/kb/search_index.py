@@ -37,9 +37,12 @@ def user_words(collection: Collection) -> list[str]:
     return sorted(w for w in words if re.search(r"[\u4e00-\u9fff]", w) and " " not in w)
 
 
-def add_user_words(collection: Collection) -> None:
-    for word in user_words(collection):
+def add_user_words(collection: Collection) -> tuple[str, ...]:
+    """Add the collection's words to jieba's global tokenizer; returns them."""
+    words = tuple(user_words(collection))
+    for word in words:
         jieba.add_word(word)
+    return words
 
 
 @cache

@@ -18,14 +18,15 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from functools import cache
 
 from kb.derive import Indexes
 from kb.i18n import UI
 from kb.load import FOOTNOTE_REF
-from kb.model import Answer, oneline
+from kb.memo import Carry
+from kb.model import LANGS, Answer, oneline
 from kb.render import Words
 
 ZWSP = "\u200b"
@@ -107,12 +108,28 @@ def _p_segmented(paragraph: str, tokens: list[tuple[str, int, int]] | None, lang
     return f"<p>{_segment_html(FOOTNOTE_REF.sub('', paragraph), cut)}</p>"
 
 
-def answer_pages(ix: Indexes, lang: str, cut: Cut) -> dict[str, PageText]:
-    """Page source path (``answers/<id>.md``) -> the title and text of the page in ``lang``."""
+def answer_pages(ix: Indexes, lang: str, cut: Cut, cut_words: Hashable = ()) -> dict[str, PageText]:
+    """Page source path (``answers/<id>.md``) -> the title and text of the page in ``lang``.
+
+    ``cut_words`` are the words ``cut`` was taught (jieba user words): texts computed by an earlier
+    call in this process are reused only when they and the glossary are the same."""
     words = Words(lang, ix)
 
     @cache
     def label(text: str) -> str:
         return _segment_html(text, cut)
 
-    return {f"answers/{answer.id}.md": page_text(words, answer, cut, label) for answer in ix.answers}
+    carry = _PAGES[lang]
+    carry.start((tuple(ix.term.values()), cut, cut_words))
+
+    def text(answer: Answer) -> PageText:
+        # Everything page_text reads: the entry, and the labels and title it shows.
+        key = (answer, words.title(answer), ix.stances[answer.stance].label,
+               tuple(ix.themes[theme].label for theme in answer.themes), ix.questions[answer.question].title)
+        return carry.get(key, lambda: page_text(words, answer, cut, label))
+
+    return {f"answers/{answer.id}.md": text(answer) for answer in ix.answers}
+
+
+# Search texts carried between passes while serving (kb.memo); the glossary and the cut are the context.
+_PAGES: dict[str, Carry[tuple, PageText]] = {lang: Carry() for lang in LANGS}

@@ -94,7 +94,7 @@ def serve(root: Path, address: str) -> None:
     from mkdocs.livereload import LiveReloadServer
 
     from kb import incremental
-    from kb.pipeline import generate
+    from kb.pipeline import generate, one_pass
     from kb.problems import ContentError
 
     log = logging.getLogger("mkdocs.kb")
@@ -104,8 +104,9 @@ def serve(root: Path, address: str) -> None:
     def builder() -> None:
         started = time.perf_counter()
         try:
-            generate(root)
-            dirty = build_site(root, site_dir, strict=False)
+            with one_pass(root):
+                generate(root)
+                dirty = build_site(root, site_dir, strict=False)
         except ContentError as exc:
             log.error("the collection has errors; the preview shows the last good build:\n%s", exc)
             return

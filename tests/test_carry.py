@@ -1,0 +1,129 @@
+"""What the generator carries from one pass to the next (kb.memo, for `kb serve`) gives the pages a
+fresh process would, after every kind of edit, and an edit to one entry recomputes little."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import Counter
+
+import jieba
+import pytest
+
+from kb import derive as derive_module
+from kb import memo, related
+from kb.derive import Indexes, derive
+from kb.load import load
+from kb.memo import Carry
+from kb.model import LANGS, Author, Collection, Text
+from kb.render import render_site
+from kb.search_text import answer_pages
+
+from support.site import ROOT
+
+
+def test_a_carry_reuses_equal_keys_of_the_previous_pass_only():
+    carry: Carry[str, int] = Carry()
+    calls: list[str] = []
+
+    def compute(key: str) -> int:
+        calls.append(key)
+        return len(calls)
+
+    carry.start("ctx")
+    assert carry.get("a", lambda: compute("a")) == 1
+    assert carry.get("a", lambda: compute("a")) == 1  # asked twice in a pass: computed once
+    carry.get("b", lambda: compute("b"))
+    carry.start("ctx")
+    assert carry.get("a", lambda: compute("a")) == 1  # reused
+    carry.start("ctx")  # "b" was not asked for in the last pass, so it is gone
+    carry.get("b", lambda: compute("b"))
+    carry.start("other")  # another context: nothing is reused
+    carry.get("a", lambda: compute("a"))
+    assert calls == ["a", "b", "b", "a"]
+    memo.forget()
+    carry.start("other")
+    carry.get("a", lambda: compute("a"))
+    assert calls[-1] == "a" and len(calls) == 5
+
+
+@pytest.fixture(scope="module")
+def collection(tmp_path_factory: pytest.TempPathFactory) -> Collection:
+    from kb.synthetic import make_collection
+
+    # More entries than related.CANDIDATE_CAP, so neighbours are found through the strongest keywords.
+    project = make_collection(ROOT, tmp_path_factory.mktemp("carry") / "project", related.CANDIDATE_CAP + 40)
+    return load(project).collection
+
+
+def _with_answer(collection: Collection, index: int, **changes) -> Collection:
+    answers = list(collection.answers)
+    answers[index] = dataclasses.replace(answers[index], **changes)
+    return dataclasses.replace(collection, answers=tuple(answers))
+
+
+def _new_text(collection: Collection, index: int) -> Collection:
+    """Entry ``index`` says what another entry says (its keywords change, so its neighbours do)."""
+    mine, other = collection.answers[index], collection.answers[-1 - index]
+    n = len(mine.paragraphs)
+    return _with_answer(collection, index, paragraphs=(other.paragraphs * n)[:n])
+
+
+def _plain_text(collection: Collection) -> Collection:
+    """The entry that is most often a neighbour now says nothing in particular: it must leave the
+    neighbours of entries that found it through its old keywords."""
+    memo.forget()
+    cited = Counter(r.answer_id for found in derive(collection).related.values() for r in found)
+    index = next(i for i, a in enumerate(collection.answers) if a.id == cited.most_common(1)[0][0])
+    n = len(collection.answers[index].paragraphs)
+    return _with_answer(collection, index, paragraphs=("今天天气不错。",) * n)
+
+
+EDITS = {
+    "text": lambda c: _new_text(c, 3),
+    "plain text": _plain_text,
+    "title": lambda c: _with_answer(c, 5, title=Text(zh="改过的标题", en="A changed title")),
+    "themes": lambda c: _with_answer(c, 7, themes=(*reversed(c.answers[7].themes[:2]), "engineering")
+                                     if "engineering" not in c.answers[7].themes else c.answers[7].themes[:2]),
+    "author": lambda c: _with_answer(c, 2, author=Author(id="new-person", kind="named", name="新作者",
+                                                         name_en="New Person")),
+    "glossary": lambda c: dataclasses.replace(c, terms=(
+        dataclasses.replace(c.terms[0], aliases=dataclasses.replace(c.terms[0].aliases, zh=("问题",)),
+                            definition=Text(zh="改过的定义。", en="A changed definition.")), *c.terms[1:])),
+    "removed": lambda c: dataclasses.replace(c, answers=c.answers[:10] + c.answers[11:]),
+}
+
+
+@pytest.mark.parametrize("edit", EDITS)
+def test_a_pass_after_an_edit_gives_what_a_fresh_process_gives(collection, edit):
+    changed = EDITS[edit](collection)
+
+    def one_pass(c: Collection) -> tuple[Indexes, dict[str, str], list[dict]]:
+        ix = derive(c)
+        return ix, render_site(ix), [answer_pages(ix, lang, jieba.cut) for lang in LANGS]
+
+    memo.forget()
+    fresh, fresh_pages, fresh_search = one_pass(changed)
+    memo.forget()
+    one_pass(collection)  # the pass before the edit
+    carried, pages, search = one_pass(changed)
+    assert carried.related == fresh.related
+    assert carried.linked == fresh.linked
+    assert carried.backlinks == fresh.backlinks
+    assert pages == fresh_pages
+    assert search == fresh_search
+
+
+def test_an_edit_to_one_entry_links_that_entry_and_scores_only_its_neighbours_again(collection, monkeypatch):
+    memo.forget()
+    render_site(derive(collection))
+    linked, scored = [], []
+    link = derive_module.link_paragraphs
+    monkeypatch.setattr(derive_module, "link_paragraphs", lambda *a, **k: linked.append(a[1]) or link(*a, **k))
+    top = related._Scorer.top
+    monkeypatch.setattr(related._Scorer, "top",
+                        lambda self, answer, *a: scored.append(answer.id) or top(self, answer, *a))
+    derive(_new_text(collection, 3))
+    assert linked == ["zh"]  # the Chinese text changed; the English did not
+    assert collection.answers[3].id in scored
+    # Synthetic entries share most of their words, so many are neighbours; still not all of them.
+    assert 1 < len(scored) < 0.8 * len(collection.answers)
