@@ -23,10 +23,10 @@ def _wait_for(condition, what: str, timeout: float = 120) -> None:
 
 
 @pytest.fixture
-def served(mini, tmp_path):
+def served(mini, tmp_path, request):
     project = project_with(tmp_path, mini)
     log = tmp_path / "serve.log"
-    with kb_serve(project, log, "answers/alpha.html") as base:
+    with kb_serve(project, log, "answers/alpha.html", options=getattr(request, "param", ())) as base:
         yield project, base, log
 
 
@@ -36,6 +36,8 @@ def _replace(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
+# Edits are seen through the system's change events, or by polling (kb serve --poll).
+@pytest.mark.parametrize("served", [(), ("--poll",)], indirect=True, ids=["events", "polling"])
 def test_an_edit_shows_in_both_languages_after_an_incremental_rebuild(served):
     project, base, log = served
     answer = project / "answers/100/alpha.md"
@@ -43,6 +45,8 @@ def test_an_edit_shows_in_both_languages_after_an_incremental_rebuild(served):
     assert "吃透问题" in page
     assert "吃透问题" in fetch(f"{base}/en/answers/alpha.html")  # the parallel view carries the original
     assert re.search(r"kb: built both languages in [\d.]+ s \(the pages that changed\)", log.read_text("utf-8"))
+    time.sleep(2)  # a build reads the sources: that is no edit, and must not start another build
+    assert log.read_text("utf-8").count("kb: built both languages") == 2
     assert "Traceback" not in log.read_text("utf-8")
 
 

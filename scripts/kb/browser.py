@@ -13,7 +13,7 @@ import sys
 import threading
 import time
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -51,16 +51,16 @@ def fetch(url: str, timeout: float = 120) -> str:
 
 
 @contextlib.contextmanager
-def kb_serve(project: Path, log: Path, page: str, timeout: float = 120) -> Iterator[str]:
-    """`kb serve` for ``project`` on a free port of 127.0.0.1, its output in ``log``; yields the base URL
-    once the first build serves ``page``, and stops the server afterwards."""
+def kb_serve(project: Path, log: Path, page: str, timeout: float = 120, options: Sequence[str] = ()) -> Iterator[str]:
+    """`kb serve` (with ``options``) for ``project`` on a free port of 127.0.0.1, its output in ``log``;
+    yields the base URL once the first build serves ``page``, and stops the server afterwards."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     base = f"http://127.0.0.1:{port}"
     with log.open("wb") as out:
         process = subprocess.Popen([sys.executable, "-m", "kb", "serve", "--root", str(project),
-                                    "--dev-addr", f"127.0.0.1:{port}"], stdout=out, stderr=subprocess.STDOUT)
+                                    "--dev-addr", f"127.0.0.1:{port}", *options], stdout=out, stderr=subprocess.STDOUT)
         try:
             deadline = time.monotonic() + timeout
             while True:

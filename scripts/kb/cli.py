@@ -82,7 +82,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
     root = Path(args.root).resolve()
     load_checked(root)  # refuse to start on a broken collection; later errors are shown while serving
     site.configure_logging(args.verbose)
-    site.serve(root, args.dev_addr)
+    try:
+        site.serve(root, args.dev_addr, poll=args.poll)
+    except OSError as exc:
+        print(f"kb serve: {exc}", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -283,6 +287,9 @@ def parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="preview both languages with live reload")
     serve.add_argument("--root", default=".", help="the project folder (default: .)")
     serve.add_argument("--dev-addr", default="127.0.0.1:8000", help="address to serve on (default: %(default)s)")
+    serve.add_argument("--poll", action="store_true",
+                       help="look for edits by polling twice a second, where file change events do not work "
+                            "(some network and container file systems)")
     serve.add_argument("-v", "--verbose", action="store_true")
     serve.set_defaults(run=cmd_serve)
     return top

@@ -131,7 +131,8 @@ class Words:
 
 def answer_inputs(w: Words, answer: Answer) -> tuple:
     """Everything answer.md.j2 shows of the collection, as a value: equal inputs, equal page. (A
-    template that comes to show more must add it here, or `kb serve` would keep the old page.)"""
+    template that comes to show more must add it here, or `kb serve` would keep the old page; the
+    tests of kb.memo compare carried pages with fresh ones after each kind of edit.)"""
     ix = w.ix
 
     def neighbour(other: Answer | None) -> tuple[str, str] | None:
@@ -145,8 +146,15 @@ def answer_inputs(w: Words, answer: Answer) -> tuple:
             neighbour(ix.previous[answer.id]), neighbour(ix.next[answer.id]))
 
 
-# Answer pages carried between passes while serving (kb.memo), per language; the templates are the context.
-_ANSWER_PAGES: dict[str, Carry[tuple, str]] = {lang: Carry() for lang in LANGS}
+def author_inputs(w: Words, author: Author, answers: tuple[Answer, ...]) -> tuple:
+    """Everything author.md.j2 shows: the author, and how each of their entries is listed."""
+    return (author, tuple((a, w.title(a), w.ix.stances[a.stance].label) for a in answers))
+
+
+# Answer and author pages (most of the site) are carried between passes while serving (kb.memo), per
+# language; the templates they are made with are the context.
+CARRIED = ("answer.md.j2", "author.md.j2", "_macros.md.j2")
+_PAGES: dict[str, Carry[tuple, str]] = {lang: Carry() for lang in LANGS}
 
 
 def render_site(ix: Indexes) -> dict[str, str]:
@@ -161,21 +169,26 @@ def render_site(ix: Indexes) -> dict[str, str]:
         def page(path: str, template: str, **context: object) -> None:
             pages[f"{lang}/{path}"] = env.get_template(template).render(**common, **context)  # noqa: B023
 
-        carry = _ANSWER_PAGES[lang]
-        carry.start((env.get_template("answer.md.j2"), env.get_template("_macros.md.j2")))
+        carry = _PAGES[lang]
+        carry.start(tuple(env.get_template(name) for name in CARRIED))
+
+        def carried(path: str, template: str, inputs: tuple, **context: object) -> None:
+            """A page that shows only ``inputs`` of the collection: reused from the last pass if they are equal."""
+            pages[f"{lang}/{path}"] = carry.get(  # noqa: B023
+                (template, inputs), lambda: env.get_template(template).render(**common, **context))  # noqa: B023
+
         for answer in ix.answers:
-            def answer_page(a: Answer = answer, c: dict = common) -> str:
-                return env.get_template("answer.md.j2").render(**c, answer=a, question=ix.questions[a.question],
-                                                               stance=ix.stances[a.stance])
-            pages[f"{lang}/answers/{answer.id}.md"] = carry.get(answer_inputs(words, answer), answer_page)
+            carried(f"answers/{answer.id}.md", "answer.md.j2", answer_inputs(words, answer), answer=answer,
+                    question=ix.questions[answer.question], stance=ix.stances[answer.stance])
         page("answers/index.md", "answers_index.md.j2")
         for theme in ix.themes.values():
             page(f"themes/{theme.id}.md", "theme.md.j2", theme=theme,
                  answers=ix.answers_by_theme.get(theme.id, ()))
         page("themes/index.md", "themes_index.md.j2")
         for author in ix.authors.values():
-            page(f"authors/{author.id}.md", "author.md.j2", author=author,
-                 answers=ix.answers_by_author[author.id])
+            theirs = ix.answers_by_author[author.id]
+            carried(f"authors/{author.id}.md", "author.md.j2", author_inputs(words, author, theirs), author=author,
+                    answers=theirs)
         page("authors/index.md", "authors_index.md.j2")
         for question in ix.questions.values():
             page(f"questions/{question.id}.md", "question.md.j2", question=question,

@@ -81,8 +81,30 @@ def build_site(root: Path, site_dir: Path, strict: bool = True, our_search: bool
     return dirty
 
 
-def serve(root: Path, address: str) -> None:
-    """Preview both languages with live reload, rebuilding in this process after every edit.
+def _change_events() -> type:
+    """An observer of the system's file change events (inotify on Linux) that reports changes only.
+
+    MkDocs polls every watched file twice a second; change events report a save at once and cost
+    nothing while idle. But they also report a file being opened and read, which every build does to
+    the sources: passed on, each build would start the next.
+    """
+    import watchdog.events
+    import watchdog.observers
+
+    changes = [watchdog.events.FileCreatedEvent, watchdog.events.FileModifiedEvent,
+               watchdog.events.FileDeletedEvent, watchdog.events.FileMovedEvent]
+
+    class ChangeEvents(watchdog.observers.Observer):  # type: ignore[misc, valid-type]
+        def schedule(self, event_handler, path, *, recursive=False, event_filter=None, **options):
+            return super().schedule(event_handler, path, recursive=recursive,
+                                    event_filter=event_filter or changes, **options)
+
+    return ChangeEvents
+
+
+def serve(root: Path, address: str, poll: bool = False) -> None:
+    """Preview both languages with live reload, rebuilding in this process after every edit; ``poll``
+    looks for edits by polling (as `mkdocs serve` does) instead of the system's change events.
 
     The process keeps what it has read and cut (kb.load, kb.terms), and each rebuild is the same
     incremental build as `kb build` (kb.incremental): after an edit to an answer, only the pages it
@@ -117,6 +139,8 @@ def serve(root: Path, address: str) -> None:
         log.info("kb: built both languages in %.1f s (%s)", time.perf_counter() - started, how)
 
     server = LiveReloadServer(builder=builder, host=host, port=int(port), root=str(site_dir))
+    if not poll:
+        server.observer = _change_events()()
     try:
         builder()
         for watched in WATCHED:
@@ -125,6 +149,10 @@ def serve(root: Path, address: str) -> None:
         server.serve()
     except KeyboardInterrupt:
         log.info("Shutting down...")
+    except OSError as exc:
+        if poll:
+            raise
+        raise OSError(f"{exc} (if this system cannot report file changes, run kb serve --poll)") from exc
     finally:
         server.shutdown()
         incremental.state_path(root, site_dir).unlink(missing_ok=True)

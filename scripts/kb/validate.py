@@ -10,9 +10,10 @@ from collections.abc import Iterator
 from pathlib import PurePosixPath
 
 from kb.load import PLACEHOLDER, Loaded
+from kb.memo import Carry
 from kb.model import Answer, revision
 from kb.problems import Problem, allowed_list, did_you_mean
-from kb.safety import check_markdown, check_plain
+from kb.safety import Unsafe, check_markdown, check_plain
 
 THEMES = "glossary/themes.yml"
 STANCES = "glossary/stances.yml"
@@ -214,11 +215,15 @@ def content_is_safe(loaded: Loaded) -> Iterator[Problem]:
             for unsafe in check_plain(text):
                 name = ".".join(str(k) for k in keys if not isinstance(k, int)) or "(document)"
                 yield Problem(path, doc.line(*keys), name, unsafe.message)
+    _UNSAFE.start()
     for answer in loaded.collection.answers:
         for path, paragraphs, lines in _bodies(answer, notes=True):
             for paragraph, first in zip(paragraphs, lines, strict=False):
-                for unsafe in check_markdown(paragraph):
+                for unsafe in _UNSAFE.get(paragraph, lambda p=paragraph: tuple(check_markdown(p))):
                     yield Problem(path, first + unsafe.line - 1, "body", unsafe.message)
+
+
+_UNSAFE: Carry[str, tuple[Unsafe, ...]] = Carry()  # a paragraph -> what is unsafe in it (kb.memo)
 
 
 def bodies_are_not_placeholders(loaded: Loaded) -> Iterator[Problem]:

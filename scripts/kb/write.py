@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +17,28 @@ class WriteReport:
         return f"{len(self.written)} written, {self.unchanged} unchanged, {len(self.removed)} removed"
 
 
+# What this process last wrote to (or found in) each file, with the file's size and modification
+# time just after: while both are unchanged the file still holds that text, and is not read again.
+_known: dict[Path, tuple[str, int, int]] = {}
+
+
+def _holds(path: Path, text: str) -> bool:
+    try:
+        stat = path.stat()
+    except OSError:
+        return False
+    known = _known.get(path)
+    if known and known[1:] == (stat.st_size, stat.st_mtime_ns):
+        return known[0] is text or known[0] == text
+    try:
+        same = path.read_bytes() == text.encode("utf-8")
+    except OSError:
+        return False
+    if same:
+        _known[path] = (text, stat.st_size, stat.st_mtime_ns)
+    return same
+
+
 def write_pages(out_dir: Path, pages: dict[str, str]) -> WriteReport:
     """Make ``out_dir`` hold exactly ``pages``; files with identical content are not touched."""
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -23,21 +46,25 @@ def write_pages(out_dir: Path, pages: dict[str, str]) -> WriteReport:
     unchanged = 0
     for rel, text in sorted(pages.items()):
         path = out_dir / rel
-        data = text.encode("utf-8")
-        if path.is_file() and path.read_bytes() == data:
+        if _holds(path, text):
             unchanged += 1
             continue
         path.parent.mkdir(parents=True, exist_ok=True)
         temporary = path.with_name(path.name + ".tmp")
-        temporary.write_bytes(data)
+        temporary.write_bytes(text.encode("utf-8"))
         temporary.replace(path)  # atomic: a server reading the folder never sees half a page
+        stat = path.stat()
+        _known[path] = (text, stat.st_size, stat.st_mtime_ns)
         written.append(rel)
     removed = []
-    for path in sorted(out_dir.rglob("*"), reverse=True):
-        rel = path.relative_to(out_dir).as_posix()
-        if path.is_file() and rel not in pages:
-            path.unlink()
-            removed.append(rel)
-        elif path.is_dir() and not any(path.iterdir()):
-            path.rmdir()
+    for folder, _dirs, files in os.walk(out_dir, topdown=False):
+        base = Path(folder)
+        for name in files:
+            rel = (base / name).relative_to(out_dir).as_posix()
+            if rel not in pages:
+                (base / name).unlink()
+                _known.pop(base / name, None)
+                removed.append(rel)
+        if base != out_dir and not any(base.iterdir()):
+            base.rmdir()
     return WriteReport(tuple(written), unchanged, tuple(sorted(removed)))
