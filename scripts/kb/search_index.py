@@ -4,7 +4,8 @@
   become jieba user words before Material's search plugin cuts the pages, so they are indexed
   whole: 集中不等式 is one token, not 集中 + 不等式.
 - The index gets a traditional-to-simplified character table (from OpenCC), which the search
-  worker applies to queries: a reader typing 深度學習 finds 深度学习.
+  worker applies to queries: a reader typing 深度學習 finds 深度学习; and its postings, cut at build
+  time by the worker's rules (kb.search_tokens), so that opening the index does not cut every page.
 - Every page's ``__config`` points Material at our worker instead of its own.
 - The index is written a second time as a script, for readers who open the site from disk.
 """
@@ -20,6 +21,7 @@ from pathlib import Path
 import jieba
 
 from kb.model import Collection
+from kb.search_tokens import postings
 
 WORKER = "assets/javascripts/workers/kb-search.js"
 _MATERIAL_WORKER = re.compile(r'("search":\s*")([^"]*?)assets/javascripts/workers/search\.[0-9a-f]+\.min\.js"')
@@ -67,7 +69,8 @@ def read_docs(site_dir: Path) -> list[dict]:
 
 
 def extend_index(site_dir: Path, merge: Callable[[list[dict]], list[dict]]) -> None:
-    """Add the character table to ``search/search_index.json`` (kept compact, keys sorted).
+    """Add the character table and the postings (kb.search_tokens) to ``search/search_index.json``
+    (kept compact, keys sorted).
 
     ``merge`` completes the plugin's entries: those the hooks made from the model (kb.search_text)
     and, in a dirty build, those of the pages not rendered again (kb.incremental). The same index is also
@@ -77,7 +80,9 @@ def extend_index(site_dir: Path, merge: Callable[[list[dict]], list[dict]]) -> N
     path = site_dir / "search" / "search_index.json"
     index = json.loads(path.read_text(encoding="utf-8"))
     index["docs"] = merge(index["docs"])
-    index["config"]["kb"] = {"t2s": traditional_to_simplified()}
+    t2s = traditional_to_simplified()
+    cut = postings(index["docs"], index["config"]["separator"], t2s, index=site_dir.resolve().as_posix())
+    index["config"]["kb"] = {"t2s": t2s, "postings": cut}
     text = json.dumps(index, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
     path.write_text(text, encoding="utf-8")
     path.with_suffix(".js").write_text(f"var __index = {text}\n", encoding="utf-8")

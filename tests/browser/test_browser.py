@@ -162,6 +162,38 @@ def test_the_search_worker_is_ours(watched, base_url):
     assert re.search(r"workers/kb-search\.js$", config["search"])
 
 
+_ENGINE = """async ([sub, cases]) => {
+    const index = await (await fetch(sub + 'search/search_index.json')).json()
+    const config = JSON.parse(document.getElementById('__config').textContent)
+    window.__kbWorkerScope = {postMessage: () => {}}
+    eval(await (await fetch(config.search)).text())
+    const Engine = window.__kbWorkerScope.KbSearchEngine
+    const own = new Engine({config: {...index.config, kb: {t2s: index.config.kb.t2s}}, docs: index.docs})
+    const bare = new Engine({config: {separator: cases.separator, kb: {t2s: cases.t2s}}, docs: []})
+    const cut = cases.texts.map(text => [...bare.cut([{location: '', title: text, text: ''}]).keys()])
+    return {built: index.config.kb.postings, own: [...own.postings], cut}
+}"""
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_worker_would_cut_the_index_as_the_build_did(browser, base_url, lang):
+    # The build cuts the index (kb.search_tokens) so that the worker does not on every page load;
+    # both must find the same tokens, or queries would miss what the pages hold.
+    from kb.search_tokens import Cutter
+
+    from support.cut import CASES, SEPARATOR, T2S
+
+    page = browser.new_page()
+    page.goto(f"{base_url}/")
+    cases = {"separator": SEPARATOR, "t2s": T2S, "texts": CASES}
+    found = page.evaluate(_ENGINE, ["en/" if lang == "en" else "", cases])
+    page.close()
+    assert len(found["built"]) > 1000
+    assert found["own"] == found["built"]
+    cutter = Cutter(SEPARATOR, T2S)
+    assert found["cut"] == [list(dict.fromkeys(cutter.tokens(text))) for text in CASES]
+
+
 def test_the_benchmark_times_index_loading_and_queries_in_the_browser(browser, site):
     from kb.bench_scale import search_timing
 

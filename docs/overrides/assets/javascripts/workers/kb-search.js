@@ -3,7 +3,9 @@
  *
  * It speaks the protocol of Material's search worker (SETUP -> READY, QUERY -> RESULT with
  * `items: SearchItem[][]`), so the interface, its markup and its keyboard handling stay Material's.
- * What differs is matching (README, "Search", gives the measurements behind each rule):
+ * The build cuts the index (scripts/kb/search_tokens.py, by the rules of `tokenize` below), so that
+ * opening it here only reads the postings. What differs from Material is matching (README, "Search",
+ * gives the measurements behind each rule):
  *
  * - Traditional characters in a query are read as simplified (深度學習 finds 深度学习); the table
  *   comes from OpenCC at build time and travels inside the search index.
@@ -87,34 +89,49 @@ class Engine {
   constructor({ config, docs }) {
     this.separator = new RegExp(config.separator, "gu")
     this.t2s = (config.kb && config.kb.t2s) || {}
+    const traditional = Object.keys(this.t2s).filter(char => [...char].length === 1)
+    this.traditional = traditional.length ? new RegExp(`[${traditional.map(escapeRegExp).join("")}]`, "gu") : null
     this.docs = docs.map(doc => ({ ...doc }))
     this.byLocation = new Map()
-    this.postings = new Map()          /* token -> [[doc, field, count], ...] */
-    for (const [index, doc] of this.docs.entries()) {
+    for (const doc of this.docs) {
       const [page] = doc.location.split("#")
       const article = this.byLocation.get(page)
       if (article && doc.location.includes("#")) doc.parent = article
       this.byLocation.set(doc.location, doc)
       doc.normalizedTitle = this.normalize(stripTags(doc.title)).replace(/\s+/g, "")
+    }
+    /* token -> [gap, code, gap, code, ...]: per field of a doc holding it, the doc's number less the
+       previous pair's, and twice the count plus the field (kb.search_tokens.postings). The build
+       cuts the index, so that opening it does not. */
+    this.postings = config.kb && config.kb.postings ? new Map(config.kb.postings) : this.cut(this.docs)
+    this.vocabulary = [...this.postings.keys()]
+    this.hanVocabulary = new Set(this.vocabulary.filter(token => HAN.test(token)))
+    this.longestHan = [...this.hanVocabulary].reduce((most, token) => Math.max(most, token.length), 1)
+  }
+
+  /* The postings of `docs`, cut here: for an index the build did not cut (kb.search_tokens cuts
+     by these rules in Python, and a test checks that both agree). */
+  cut(docs) {
+    const postings = new Map(), last = new Map()
+    for (const [index, doc] of docs.entries()) {
       for (const [field, text] of [[0, doc.title], [1, doc.text]]) {
         const counts = new Map()
         for (const token of this.tokenize(stripTags(text || ""))) {
           counts.set(token, (counts.get(token) || 0) + 1)
         }
         for (const [token, count] of counts) {
-          if (!this.postings.has(token)) this.postings.set(token, [])
-          this.postings.get(token).push([index, field, count])
+          if (!postings.has(token)) postings.set(token, [])
+          postings.get(token).push(index - (last.get(token) || 0), count * 2 + field)
+          last.set(token, index)
         }
       }
     }
-    this.vocabulary = [...this.postings.keys()]
-    this.hanVocabulary = new Set(this.vocabulary.filter(token => HAN.test(token)))
-    this.longestHan = [...this.hanVocabulary].reduce((most, token) => Math.max(most, token.length), 1)
+    return postings
   }
 
   normalize(text) {
     text = text.normalize("NFKC").toLowerCase().replace(/[’‘]/g, "'")
-    return [...text].map(char => this.t2s[char] || char).join("")
+    return this.traditional ? text.replace(this.traditional, char => this.t2s[char]) : text
   }
 
   tokenize(text) {
@@ -195,9 +212,11 @@ class Engine {
     const scores = new Map()           /* doc -> {score, matched: Set(term), tokens: Set} */
     for (const [position, term] of terms.entries()) {
       for (const [token, quality] of this.expand(term, position === terms.length - 1)) {
-        const postings = this.postings.get(token)
-        const idf = Math.log(1 + total / postings.length)
-        for (const [doc, field, count] of postings) {
+        const entries = this.postings.get(token)
+        const idf = Math.log(1 + total / (entries.length / 2))
+        for (let at = 0, doc = 0; at < entries.length; at += 2) {
+          doc += entries[at]
+          const field = entries[at + 1] & 1, count = entries[at + 1] >> 1
           /* No length normalisation (as Material's b(0)): a long answer is not less relevant. */
           const weight = (field === 0 ? TITLE_WEIGHT : 1) * (1 + Math.log(count))
           const entry = scores.get(doc) || { score: 0, matched: new Map(), tokens: new Set() }
@@ -263,5 +282,8 @@ class Engine {
     return html.split(/(<[^>]*>)/).map(part => part.startsWith("<") ? part : part.replace(pattern, "<mark>$1</mark>")).join("")
   }
 }
+
+/* The engine itself, for a page that runs this script (tests compare its cut with the build's). */
+scope.KbSearchEngine = Engine
 
 })(typeof WorkerGlobalScope === "function" && self instanceof WorkerGlobalScope ? self : window.__kbWorkerScope)

@@ -1,0 +1,153 @@
+"""The search index's postings, cut at build time by the rules the search worker applies to queries.
+
+The worker (docs/overrides/assets/javascripts/workers/kb-search.js) used to cut every entry of the
+index when a page opened it: about a second at N = 1,000, on every page load. The build now does
+that once and writes, per token, the entries that hold it. The rules are the worker's `tokenize`,
+in Python:
+
+- tags stripped and five entities decoded, in the worker's order;
+- NFKC, lower case, curly apostrophes made straight, traditional characters made simplified;
+- split at the index's ``separator`` (a JavaScript pattern: ``\\s`` is given JavaScript's meaning);
+- a part with a Han character is one token; any other part is split at every run of characters that
+  are not letters, digits, ``'``, ``+`` or ``#``;
+- apostrophes trimmed, then possessives and plurals of non-Han words stemmed.
+
+A browser test cuts the real site's index with the worker's own code and finds these postings.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Sequence
+
+from kb.memo import Carry
+
+# Unicode's Script=Han, as \p{Script=Han} matches it in the Chromium the tests drive.
+_HAN_RANGES = ((0x2E80, 0x2E99), (0x2E9B, 0x2EF3), (0x2F00, 0x2FD5), (0x3005, 0x3005), (0x3007, 0x3007),
+               (0x3021, 0x3029), (0x3038, 0x303B), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFA6D),
+               (0xFA70, 0xFAD9), (0x16FE2, 0x16FE3), (0x16FF0, 0x16FF6), (0x20000, 0x2A6DF),
+               (0x2A700, 0x2B81D), (0x2B820, 0x2CEAD), (0x2CEB0, 0x2EBE0), (0x2EBF0, 0x2EE5D),
+               (0x2F800, 0x2FA1D), (0x30000, 0x3134A), (0x31350, 0x33479))
+HAN = re.compile("[" + "".join(f"{chr(a)}-{chr(b)}" for a, b in _HAN_RANGES) + "]")
+# Python's \w is exactly \p{L} and \p{N} plus the underscore (a test checks every code point).
+_NOT_WORD = re.compile(r"(?:[^\w'+#]|_)+")
+# JavaScript's \s: Python's also takes U+001C to U+001F and U+0085, and leaves out U+FEFF.
+_JS_SPACE = "\t\n\x0b\x0c\r \xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+_TAG = re.compile(r"<[^>]*>")
+_ENTITIES = (("&lt;", "<"), ("&gt;", ">"), ("&quot;", '"'), ("&#39;", "'"), ("&#x27;", "'"), ("&amp;", "&"))
+
+
+def js_separator(pattern: str) -> re.Pattern[str]:
+    """The index's ``separator``, a JavaScript pattern, compiled with JavaScript's ``\\s``."""
+    out, in_class, i = [], False, 0
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "\\" and i + 1 < len(pattern):
+            escape = pattern[i:i + 2]
+            out.append(_JS_SPACE if escape == r"\s" and in_class else f"[{_JS_SPACE}]" if escape == r"\s" else escape)
+            i += 2
+            continue
+        if char == "[" and not in_class:
+            in_class = True
+        elif char == "]" and in_class:
+            in_class = False
+        out.append(char)
+        i += 1
+    return re.compile("".join(out))
+
+
+def _strip_tags(html: str) -> str:
+    text = _TAG.sub(" ", html)
+    if "&" in text:
+        for entity, char in _ENTITIES:
+            text = text.replace(entity, char)
+    return text
+
+
+def _stem(word: str) -> str:
+    if word[-1] not in "sS" or HAN.search(word):
+        return word
+    if word.endswith("'s"):
+        word = word[:-2]
+    # JavaScript counts UTF-16 code units.
+    length = len(word) if word.isascii() else len(word.encode("utf-16-le")) // 2
+    if length > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if length > 3 and word.endswith("s") and not word.endswith("ss"):
+        return word[:-1]
+    return word
+
+
+class Cutter:
+    """The worker's `tokenize` for one index: its separator and its traditional-to-simplified table."""
+
+    def __init__(self, separator: str, t2s: dict[str, str]) -> None:
+        self.separator = js_separator(separator)
+        self.table = {ord(k): v for k, v in t2s.items() if len(k) == 1}
+        chars = "".join(re.escape(chr(k)) for k in sorted(self.table))
+        self.traditional = re.compile(f"[{chars}]") if chars else None
+
+    def normalize(self, text: str) -> str:
+        if not unicodedata.is_normalized("NFKC", text):
+            text = unicodedata.normalize("NFKC", text)
+        text = text.lower()
+        if not text.isascii():
+            text = text.replace("’", "'").replace("‘", "'")
+            if self.traditional and self.traditional.search(text):
+                text = text.translate(self.table)
+        return text
+
+    def tokens(self, html: str) -> list[str]:
+        found = []
+        for part in self.separator.split(self.normalize(_strip_tags(html))):
+            if not part:
+                continue
+            if part.isascii():
+                if part.isalnum():  # the common case in English: one plain word
+                    found.append(_stem(part) if part[-1] == "s" else part)
+                    continue
+            elif HAN.search(part):  # one token, never stemmed
+                part = part.strip("'")
+                if part:
+                    found.append(part)
+                continue
+            for token in _NOT_WORD.split(part):
+                token = token.strip("'")
+                if token:
+                    found.append(_stem(token))
+        return found
+
+    def counts(self, html: str) -> dict[str, int]:
+        return dict(Counter(self.tokens(html)))
+
+
+# Per index (one per language) and entry (title, text): the counted tokens of each field, carried
+# between passes of one process (kb serve).
+_COUNTED: dict[str, Carry[tuple[str, str], tuple[dict[str, int], dict[str, int]]]] = {}
+
+
+def postings(docs: Sequence[dict], separator: str, t2s: dict[str, str], index: str = "") -> list[list]:
+    """``[[token, [gap, code, gap, code, ...]], ...]`` for the index's ``docs``, tokens in order of
+    first appearance. Each pair is one field of one entry holding the token: ``gap`` is the entry's
+    number minus that of the pair before (entries ascend; a first pair's gap is the number itself),
+    ``code`` is twice the count plus the field (0 the title, 1 the text). Gaps keep the numbers
+    short: half the size of plain (entry, field, count) triples. This is what the worker's own cut
+    gives; ``index`` names the index, so that each language carries its own counts."""
+    cutter = Cutter(separator, t2s)
+    carry = _COUNTED.setdefault(index, Carry())
+    carry.start((separator, tuple(sorted(cutter.table.items()))))
+    found: dict[str, list[int]] = {}
+    last: dict[str, int] = {}
+    for position, doc in enumerate(docs):
+        title, text = doc.get("title") or "", doc.get("text") or ""
+        fields = carry.get((title, text), lambda t=title, x=text: (cutter.counts(t), cutter.counts(x)))
+        for field, counted in enumerate(fields):
+            for token, count in counted.items():
+                entries = found.get(token)
+                if entries is None:
+                    found[token] = entries = []
+                entries += (position - last.get(token, 0), count * 2 + field)
+                last[token] = position
+    return [[token, entries] for token, entries in found.items()]
