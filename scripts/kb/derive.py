@@ -84,15 +84,14 @@ def derive(collection: Collection) -> Indexes:
     # Each text is cut into tokens once; linking and keyword extraction share the cut.
     tokens = {(a.id, lang): [matcher.tokens(p, lang) for p in a.body(lang)] for a in answers for lang in LANGS}
     mentionable = {(q, lang): tuple(mentions(q, lang, by_author)) for q in by_question for lang in LANGS}
-    compiled: dict[tuple[Mention, ...], Mentions] = {}
+    compiled: dict[tuple[str, str], Mentions] = {}  # by (question, lang): hashing the names costs more
 
     def link(answer: Answer, lang: str) -> Linked:
-        names = mentionable[(answer.question, lang)]
-
         def compute() -> Linked:
-            if names not in compiled:
-                compiled[names] = Mentions(names)
-            return link_paragraphs(answer.body(lang), lang, matcher, definitions[lang], compiled[names],
+            where = (answer.question, lang)
+            if where not in compiled:
+                compiled[where] = Mentions(mentionable[where])
+            return link_paragraphs(answer.body(lang), lang, matcher, definitions[lang], compiled[where],
                                    answer.author.id, tokens[(answer.id, lang)])
         return _LINKED.get((lang, answer.body(lang), answer.author.id, answer.question), compute)
 
