@@ -113,14 +113,15 @@ def generate(root: Path, out_dir: Path | None = None) -> tuple[WriteReport, tupl
     """Build the generated Markdown of both languages under ``out_dir`` (``docs/_generated``)."""
     out_dir = (out_dir or root / GENERATED_DIR).resolve()
     pinned = _pinned.get(root.resolve())
-    if pinned and out_dir in _last and _last[out_dir][1] == pinned[1]:
+    this_pass = pinned[1] if pinned else 0  # 0: outside one_pass(), never equal to a pass's number
+    if this_pass and out_dir in _last and _last[out_dir][1] == this_pass:
         return WriteReport((), len(_last[out_dir][0][1]), ()), _last[out_dir][2]
     state = (source_state(root), outputs(out_dir))
     if out_dir in _last and _last[out_dir][0] == state:
-        _last[out_dir] = (state, pinned[1] if pinned else 0, _last[out_dir][2])
+        _last[out_dir] = (state, this_pass, _last[out_dir][2])
         return WriteReport((), len(state[1]), ()), _last[out_dir][2]
     checked = load_checked(root)
     pages = render_site(derived(root))
     report = write_pages(out_dir, pages)
-    _last[out_dir] = ((state[0], tuple(sorted(pages))), pinned[1] if pinned else 0, checked.warnings)
+    _last[out_dir] = ((state[0], tuple(sorted(pages))), this_pass, checked.warnings)
     return report, checked.warnings

@@ -22,6 +22,11 @@ class WriteReport:
 _known: dict[Path, tuple[str, int, int]] = {}
 
 
+def _remember(path: Path, text: str) -> None:
+    stat = path.stat()
+    _known[path] = (text, stat.st_size, stat.st_mtime_ns)
+
+
 def _holds(path: Path, text: str) -> bool:
     try:
         stat = path.stat()
@@ -35,7 +40,7 @@ def _holds(path: Path, text: str) -> bool:
     except OSError:
         return False
     if same:
-        _known[path] = (text, stat.st_size, stat.st_mtime_ns)
+        _remember(path, text)
     return same
 
 
@@ -53,8 +58,7 @@ def write_pages(out_dir: Path, pages: dict[str, str]) -> WriteReport:
         temporary = path.with_name(path.name + ".tmp")
         temporary.write_bytes(text.encode("utf-8"))
         temporary.replace(path)  # atomic: a server reading the folder never sees half a page
-        stat = path.stat()
-        _known[path] = (text, stat.st_size, stat.st_mtime_ns)
+        _remember(path, text)
         written.append(rel)
     removed = []
     for folder, _dirs, files in os.walk(out_dir, topdown=False):
