@@ -49,9 +49,10 @@ def test_the_same_size_and_seed_give_the_same_collection(tmp_path):
 def test_bench_reports_every_figure_for_a_size(tmp_path):
     result = bench_size(ROOT, 12, tmp_path, browser_timing=False)  # timed in the browser tests
     for key in ("generate_s", "build_s", "floor_s", "peak_rss_mb", "site_bytes", "search_index_bytes",
-                "query_ms", "rebuild_one_s", "serve_edit_s"):
+                "search_head_bytes", "index_load_ms", "first_query_ms", "query_ms", "rebuild_one_s", "serve_edit_s"):
         assert key in result
     assert result["build_s"] > 0 and result["floor_s"] > 0 and result["site_bytes"] > result["search_index_bytes"] > 0
+    assert result["search_index_bytes"] > result["search_head_bytes"] > 0
     assert result["peak_rss_mb"] > 0
     assert result["serve_edit_s"] > 0  # the server reloaded with the edit in the page (checked inside)
 

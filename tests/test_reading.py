@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import hashlib
 import json
 import re
 from pathlib import Path
@@ -20,6 +21,7 @@ from kb.feed import LIMIT, newest
 from kb.load import load
 from kb.model import LANGS
 from kb.render import render_site
+from kb.search_index import read_index
 from kb.viewmap import SHOWN, MapText, viewpoint_svg, wrap
 
 from support.site import ROOT, article, page, soup
@@ -47,7 +49,7 @@ def test_every_answer_pairs_each_paragraph_with_its_translation(site, lang):
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_each_search_index_holds_only_its_own_languages_text(site, lang):
-    index = json.loads((site / ("en/" if lang == "en" else "") / "search/search_index.json").read_text("utf-8"))
+    index = read_index(site / ("en/" if lang == "en" else "") / "search")
     text = " ".join(doc["text"] for doc in index["docs"] if doc["location"].startswith("answers/naiyan-wang"))
     assert ("Let me state my position up front" in text) is (lang == "en")
     assert ("上来先亮明我的观点" in "".join(text.split("\u200b"))) is (lang == "zh")
@@ -160,10 +162,32 @@ def test_the_feed_lists_the_newest_additions_first_dated_from_the_content(mini):
 # From disk and from a sub-path.
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_the_search_index_is_also_a_script_for_pages_opened_from_disk(site, lang):
+def test_the_index_is_whole_in_its_script_and_in_shards_named_by_the_json(site, lang):
+    """Pages opened from disk load search_index.js (all of it); served pages fetch search_index.json,
+    which names the head of the shards that the worker fetches (kb.search_shards)."""
     folder = site / ("en/" if lang == "en" else "") / "search"
-    script = (folder / "search_index.js").read_text(encoding="utf-8")
-    assert script == "var __index = " + (folder / "search_index.json").read_text(encoding="utf-8") + "\n"
+    whole = read_index(folder)
+    assert len(whole["docs"]) > 50 and len(whole["config"]["kb"]["postings"]) > 1000
+    lean = json.loads((folder / "search_index.json").read_text(encoding="utf-8"))
+    assert lean["docs"] == []
+    assert {**lean["config"], "kb": None} == {**whole["config"], "kb": None}
+    head_path = folder / lean["config"]["kb"]["head"]
+    head = json.loads(head_path.read_text(encoding="utf-8"))
+
+    def shard(name: str) -> list:
+        text = (head_path.parent / name).read_text(encoding="utf-8")
+        assert name.split(".")[1] == hashlib.sha1(text.encode()).hexdigest()[:12]  # named by content
+        return json.loads(text)
+
+    postings = [[token, gaps] for name, tokens in head["postings"] for token, gaps in zip(tokens, shard(name),
+                                                                                         strict=True)]
+    texts = [text for name, count in head["texts"] for text in shard(name)]
+    assert [len(shard(name)) for name, _ in head["texts"]] == [count for _, count in head["texts"]]
+    assert sorted(postings) == sorted(whole["config"]["kb"]["postings"])
+    assert [{**meta, "text": text} for meta, text in zip(head["docs"], texts, strict=True)] == whole["docs"]
+    assert (head["separator"], head["t2s"]) == (whole["config"]["separator"], whole["config"]["kb"]["t2s"])
+    named = {head_path.name} | {name for name, _ in head["postings"] + head["texts"]}
+    assert {path.name for path in head_path.parent.iterdir()} == named  # nothing stale left beside them
 
 
 def test_no_built_page_links_to_a_folder_or_to_the_site_root(site):

@@ -14,6 +14,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 import pytest
 
 from kb.load import load
+from kb.search_index import read_index
 
 from support.site import ROOT, article, own_text, page, project_with, soup
 from support.source import read_source, squash
@@ -228,8 +229,7 @@ def test_no_page_requests_anything_from_a_third_party_host(site):
 
 
 def test_each_language_has_its_own_search_index_with_segmented_chinese(site):
-    zh = json.loads((site / "search/search_index.json").read_text(encoding="utf-8"))
-    en = json.loads((site / "en/search/search_index.json").read_text(encoding="utf-8"))
+    zh, en = read_index(site / "search"), read_index(site / "en/search")
     assert "\\u200b" in zh["config"]["separator"]
     assert not any(doc["location"].startswith("en/") for doc in zh["docs"])
     zh_text = " ".join(doc["text"] for doc in zh["docs"])
@@ -244,7 +244,7 @@ def test_each_language_has_its_own_search_index_with_segmented_chinese(site):
 def test_answer_pages_are_indexed_from_the_model_with_the_text_the_page_shows(site, lang):
     """kb.search_text writes the entries of answer pages; they must say what the rendered page says."""
     base = site / ("en" if lang == "en" else "")
-    docs = json.loads((base / "search/search_index.json").read_text(encoding="utf-8"))["docs"]
+    docs = read_index(base / "search")["docs"]
     locations = [doc["location"] for doc in docs]
     for answer in ANSWERS:
         doc = page(site, lang, f"answers/{answer.id}")
@@ -283,7 +283,7 @@ def test_other_generated_pages_are_indexed_as_materials_plugin_indexes_them(site
                 for doc in docs if not answer_page.match(doc["location"])]
 
     for sub in ("", "en/"):
-        ours = json.loads((site / sub / "search/search_index.json").read_text(encoding="utf-8"))["docs"]
+        ours = read_index(site / sub / "search")["docs"]
         stock = json.loads((tmp_path / "stock" / sub / "search/search_index.json").read_text(encoding="utf-8"))["docs"]
         assert others(ours) == others(stock)
         assert {doc["location"].split("/")[0] for doc in ours} >= {"authors", "themes", "stances", "glossary"}

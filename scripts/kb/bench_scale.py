@@ -6,12 +6,15 @@ For each N, in a fresh temporary folder: a synthetic collection (kb.synthetic), 
   as users run it;
 - floor_s: MkDocs with no plugins, no hooks and a one-page nav on the same Markdown (both languages);
   the build and the floor are each run twice, alternately, and the shorter time of each is kept;
-- site_bytes, search_index_bytes: the built site and both search indexes;
+- site_bytes, search_index_bytes: the built site, and what both search indexes give readers to fetch
+  (search_index.json and the shards; search_head_bytes: the part every page fetches);
 - rebuild_one_s: `kb build` again after editing one paragraph of one entry;
 - serve_edit_s: `kb serve` running, the time from saving an edit to one entry until the server tells the
   open page to reload (with the edit in it);
-- index_load_ms, query_ms: our search worker in headless Chromium: loading the Chinese index, then the
-  mean time to answer a query (None when Chromium is absent).
+- index_load_ms, first_query_ms, query_ms: our search worker in headless Chromium, in a fresh browser
+  context: loading the Chinese index (search_index.json and the shards' head), answering the first
+  query (fetching the shards it needs), and the mean time of all queries in turn (None when Chromium
+  is absent).
 Timings on a shared machine are noise alone, so every figure is also given as a ratio to the floor
 of the same N, and as growth from one N to the next.
 """
@@ -102,13 +105,17 @@ def serve_timing(project: Path, work: Path, timeout: float = 1800) -> float:
     return elapsed
 
 
-def search_timing(site: Path, browser=None) -> tuple[float | None, float | None]:
-    """Index load and mean query time of our worker in Chromium, in ms (a browser may be passed in)."""
+TIMINGS = ("index_load_ms", "first_query_ms", "query_ms")
+
+
+def search_timing(site: Path, browser=None) -> dict[str, float | None]:
+    """Index load, first query and mean query time of our worker in Chromium, in ms (a browser may
+    be passed in)."""
     from kb.browser import chromium, chromium_path, serve_directory
 
     if browser is None:
         if chromium_path() is None:
-            return None, None
+            return dict.fromkeys(TIMINGS)
         with chromium() as own:
             return search_timing(site, own)
     script = """async (queries) => {
@@ -116,26 +123,43 @@ def search_timing(site: Path, browser=None) -> tuple[float | None, float | None]
         const started = performance.now()
         const index = await (await fetch('search/search_index.json')).json()
         const worker = new Worker(config.search)
-        const reply = () => new Promise(resolve => { worker.onmessage = event => resolve(event.data) })
+        const reply = type => new Promise(resolve => {
+            worker.onmessage = event => { if (event.data.type === type) resolve(event.data) }
+        })
         worker.postMessage({type: 0, data: {config: index.config, docs: index.docs, options: {suggest: false}}})
-        await reply()
+        await reply(1)
         const loaded = performance.now() - started
-        let total = 0
+        const times = []
         for (const q of queries) {
             const t = performance.now()
             worker.postMessage({type: 2, data: q})
-            await reply()
-            total += performance.now() - t
+            const answer = await reply(3)
+            if (!answer.data.items.length) throw new Error(`no result for ${q}`)
+            times.push(performance.now() - t)
         }
         worker.terminate()
-        return [loaded, total / queries.length]
+        return [loaded, times[0], times.reduce((sum, t) => sum + t, 0) / times.length]
     }"""
     with serve_directory(site) as base:
-        page = browser.new_page()
+        context = browser.new_context()  # nothing cached from an earlier page
+        page = context.new_page()
         page.goto(f"{base}/")
-        loaded, query = page.evaluate(script, list(QUERIES))
-        page.close()
-    return round(loaded, 1), round(query, 2)
+        loaded, first, mean = page.evaluate(script, list(QUERIES))
+        context.close()
+    return dict(zip(TIMINGS, (round(loaded, 1), round(first, 1), round(mean, 2)), strict=True))
+
+
+def search_bytes(site: Path, every_page: bool = False) -> int:
+    """Bytes of both languages' search index that readers fetch: search_index.json and the shards'
+    head, which every page fetches, and (unless ``every_page``) the shards a query may fetch."""
+    total = 0
+    for sub in ("", "en"):
+        folder = site / sub / "search"
+        lean = json.loads((folder / "search_index.json").read_text(encoding="utf-8"))
+        head = folder / lean["config"]["kb"]["head"]
+        files = [head] if every_page else [p for p in head.parent.iterdir() if p.is_file()]
+        total += (folder / "search_index.json").stat().st_size + sum(p.stat().st_size for p in files)
+    return total
 
 
 def clean_build(project: Path, site: Path) -> tuple[float, float]:
@@ -160,16 +184,16 @@ def bench_size(source: Path, n: int, work: Path, browser_timing: bool = True, re
         floors.append(floor(project, work / f"floor-{attempt}"))
     edit_one_entry(project)
     rebuild_one_s, _ = run([*kb, "build", "--root", str(project), "--site-dir", str(site)])
-    index_load_ms, query_ms = search_timing(site) if browser_timing else (None, None)
+    timings = search_timing(site) if browser_timing else dict.fromkeys(TIMINGS)
     return {
         "generate_s": round(generate_s, 2),
         "build_s": round(min(builds), 2),
         "floor_s": round(min(floors), 2),
         "peak_rss_mb": round(peak, 1),
         "site_bytes": folder_bytes(site),
-        "search_index_bytes": sum((site / p / "search" / "search_index.json").stat().st_size for p in ("", "en")),
-        "index_load_ms": index_load_ms,
-        "query_ms": query_ms,
+        "search_index_bytes": search_bytes(site),
+        "search_head_bytes": search_bytes(site, every_page=True),
+        **timings,
         "rebuild_one_s": round(rebuild_one_s, 2),
         "serve_edit_s": round(serve_timing(project, work), 2),
     }
@@ -209,17 +233,16 @@ def rows(results: dict) -> list[dict]:
 
 def table(results: dict, lang: str = "en") -> str:
     head = {"en": ["N", "generate s", "build s", "floor s", "build / floor", "generate / build",
-                   "build growth", "peak MB", "site MB", "index MB", "index load ms", "query ms",
-                   "rebuild one s", "serve edit s"],
+                   "build growth", "peak MB", "site MB", "index MB", "index load ms", "first query ms",
+                   "query ms", "rebuild one s", "serve edit s"],
             "zh": ["N", "生成 s", "构建 s", "基线 s", "构建/基线", "生成/构建", "构建增长", "峰值内存 MB", "站点 MB",
-                   "索引 MB", "索引加载 ms", "查询 ms", "改一篇后重建 s", "预览更新 s"]}[lang]
+                   "索引 MB", "索引加载 ms", "首次查询 ms", "查询 ms", "改一篇后重建 s", "预览更新 s"]}[lang]
     lines = ["| " + " | ".join(head) + " |", "|" + "---:|" * len(head)]
     for row in rows(results):
         cells = [f"{row['n']:,}", row["generate_s"], row["build_s"], row["floor_s"], f"{row['build_vs_floor']}×",
                  f"{row['generate_vs_build']}×", f"{row['build_growth']}×" if "build_growth" in row else "–",
                  row["peak_rss_mb"], round(row["site_bytes"] / 1e6, 1), round(row["search_index_bytes"] / 1e6, 2),
-                 row["index_load_ms"] if row["index_load_ms"] is not None else "–",
-                 row["query_ms"] if row["query_ms"] is not None else "–", row["rebuild_one_s"],
+                 *(row.get(key) if row.get(key) is not None else "–" for key in TIMINGS), row["rebuild_one_s"],
                  row.get("serve_edit_s", "–")]
         lines.append("| " + " | ".join(str(c) for c in cells) + " |")
     return "\n".join(lines)

@@ -28,6 +28,10 @@ def chromium_path() -> str | None:
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):
+    # Connections kept alive and small writes sent at once, as static hosts serve: over HTTP/1.0 each
+    # request opened a connection, and with Nagle's algorithm a kept one waited for a delayed ACK.
+    protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True
     def log_message(self, format: str, *args: object) -> None:
         pass
 

@@ -6,8 +6,10 @@
 - The index gets a traditional-to-simplified character table (from OpenCC), which the search
   worker applies to queries: a reader typing 深度學習 finds 深度学习; and its postings, cut at build
   time by the worker's rules (kb.search_tokens), so that opening the index does not cut every page.
+- The index is split into shards that the worker fetches as queries need them (kb.search_shards);
+  ``search_index.json``, which Material's bundle fetches on every page, only names the shards' head.
 - Every page's ``__config`` points Material at our worker instead of its own.
-- The index is written a second time as a script, for readers who open the site from disk.
+- The whole index is written as a script, for readers who open the site from disk.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from pathlib import Path
 
 import jieba
 
+from kb import search_shards
 from kb.model import Collection
 from kb.search_tokens import postings
 
@@ -62,30 +65,55 @@ def traditional_to_simplified() -> dict[str, str]:
     return table
 
 
+_SCRIPT_PREFIX = "var __index = "
+
+
+def read_index(search_dir: Path) -> dict:
+    """The whole index a build left in ``search_dir`` (its script holds all of it)."""
+    text = (search_dir / "search_index.js").read_text(encoding="utf-8")
+    return json.loads(text.removeprefix(_SCRIPT_PREFIX))
+
+
 def read_docs(site_dir: Path) -> list[dict]:
     """The entries of the index a previous build left in ``site_dir`` (none if there is none)."""
-    path = site_dir / "search" / "search_index.json"
-    return json.loads(path.read_text(encoding="utf-8"))["docs"] if path.is_file() else []
+    search_dir = site_dir / "search"
+    return read_index(search_dir)["docs"] if (search_dir / "search_index.js").is_file() else []
+
+
+def write_shards(search_dir: Path, files: dict[str, str]) -> None:
+    """``files`` in ``search_dir/kb``: new names written, names no longer used removed. A name
+    carries a hash of its content, so a file that exists already holds what it would be given."""
+    folder = search_dir / search_shards.FOLDER
+    folder.mkdir(exist_ok=True)
+    for name, text in files.items():
+        if not (folder / name).is_file():
+            (folder / name).write_text(text, encoding="utf-8")
+    for stale in folder.iterdir():
+        if stale.name not in files:
+            stale.unlink()
 
 
 def extend_index(site_dir: Path, merge: Callable[[list[dict]], list[dict]]) -> None:
-    """Add the character table and the postings (kb.search_tokens) to ``search/search_index.json``
-    (kept compact, keys sorted).
+    """Complete the index Material's plugin wrote in ``search/search_index.json``, add the character
+    table and the postings (kb.search_tokens), and write it again, in shards (kb.search_shards).
 
     ``merge`` completes the plugin's entries: those the hooks made from the model (kb.search_text)
-    and, in a dirty build, those of the pages not rendered again (kb.incremental). The same index is also
-    written as ``search/search_index.js`` (``var __index = ...``), which is what Material loads
-    instead of the JSON when the site is opened from disk (file://).
+    and, in a dirty build, those of the pages not rendered again (kb.incremental). The whole index
+    is written as ``search/search_index.js`` (``var __index = ...``, compact, keys sorted), which is
+    what Material loads instead of the JSON when the site is opened from disk (file://); the JSON
+    keeps the config and names the shards' head.
     """
-    path = site_dir / "search" / "search_index.json"
+    search_dir = site_dir / "search"
+    path = search_dir / "search_index.json"
     index = json.loads(path.read_text(encoding="utf-8"))
     index["docs"] = merge(index["docs"])
     t2s = traditional_to_simplified()
     cut = postings(index["docs"], index["config"]["separator"], t2s, index=site_dir.resolve().as_posix())
     index["config"]["kb"] = {"t2s": t2s, "postings": cut}
-    text = json.dumps(index, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-    path.write_text(text, encoding="utf-8")
-    path.with_suffix(".js").write_text(f"var __index = {text}\n", encoding="utf-8")
+    lean, files = search_shards.split(index)
+    write_shards(search_dir, files)
+    path.write_text(search_shards.dumps(lean), encoding="utf-8")
+    path.with_suffix(".js").write_text(f"{_SCRIPT_PREFIX}{search_shards.dumps(index)}\n", encoding="utf-8")
 
 
 _EXCLUDED = re.compile(r"<([a-zA-Z][a-zA-Z0-9]*)\b[^>]*?\sdata-search-exclude(?=[\s=/>])[^>]*>")

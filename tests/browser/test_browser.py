@@ -162,21 +162,30 @@ def test_the_search_worker_is_ours(watched, base_url):
     assert re.search(r"workers/kb-search\.js$", config["search"])
 
 
-_ENGINE = """async ([sub, cases]) => {
-    const index = await (await fetch(sub + 'search/search_index.json')).json()
+_ENGINE = """async cases => {
+    const script = await (await fetch('search/search_index.js')).text()
+    const index = JSON.parse(script.replace(/^var __index = /, ''))
+    const lean = await (await fetch('search/search_index.json')).json()
     const config = JSON.parse(document.getElementById('__config').textContent)
-    window.__kbWorkerScope = {postMessage: () => {}}
+    const worker = new URL(config.search, location.href).href
+    window.__kbWorkerScope = {postMessage: () => {}, location: {href: worker}}
     eval(await (await fetch(config.search)).text())
     const Engine = window.__kbWorkerScope.KbSearchEngine
     const own = new Engine({config: {...index.config, kb: {t2s: index.config.kb.t2s}}, docs: index.docs})
     const bare = new Engine({config: {separator: cases.separator, kb: {t2s: cases.t2s}}, docs: []})
     const cut = cases.texts.map(text => [...bare.cut([{location: '', title: text, text: ''}]).keys()])
-    return {built: index.config.kb.postings, own: [...own.postings], cut}
+    const sharded = await Engine.open({config: lean.config, docs: lean.docs})
+    const before = sharded.postings.size
+    await sharded.loadPostings(sharded.vocabulary)
+    await sharded.loadTexts(sharded.docs)
+    return {built: index.config.kb.postings, own: [...own.postings], cut, before,
+            sharded: [...sharded.postings], texts: sharded.docs.map(doc => doc.text),
+            docs: index.docs.map(doc => doc.text)}
 }"""
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_the_worker_would_cut_the_index_as_the_build_did(browser, base_url, lang):
+def test_the_worker_would_cut_the_index_as_the_build_did_and_reads_its_shards(browser, base_url, lang):
     # The build cuts the index (kb.search_tokens) so that the worker does not on every page load;
     # both must find the same tokens, or queries would miss what the pages hold.
     from kb.search_tokens import Cutter
@@ -184,18 +193,138 @@ def test_the_worker_would_cut_the_index_as_the_build_did(browser, base_url, lang
     from support.cut import CASES, SEPARATOR, T2S
 
     page = browser.new_page()
-    page.goto(f"{base_url}/")
+    page.goto(f"{base_url}/{'en/' if lang == 'en' else ''}")  # the language's own worker and index
     cases = {"separator": SEPARATOR, "t2s": T2S, "texts": CASES}
-    found = page.evaluate(_ENGINE, ["en/" if lang == "en" else "", cases])
+    found = page.evaluate(_ENGINE, cases)
     page.close()
     assert len(found["built"]) > 1000
     assert found["own"] == found["built"]
     cutter = Cutter(SEPARATOR, T2S)
     assert found["cut"] == [list(dict.fromkeys(cutter.tokens(text))) for text in CASES]
+    # Served, the worker starts from the head alone and fetches the shards a query needs.
+    assert found["before"] == 0
+    assert sorted(found["sharded"]) == sorted(found["built"])
+    assert found["texts"] == found["docs"]
 
 
 def test_the_benchmark_times_index_loading_and_queries_in_the_browser(browser, site):
     from kb.bench_scale import search_timing
 
-    index_load_ms, query_ms = search_timing(site, browser)
-    assert index_load_ms > 0 and query_ms > 0
+    timings = search_timing(site, browser)
+    assert set(timings) == {"index_load_ms", "first_query_ms", "query_ms"}
+    assert all(ms > 0 for ms in timings.values())
+
+
+_SHARDED_AND_WHOLE = """async ([queries, worker]) => {
+    performance.setResourceTimingBufferSize(10000)
+    window.__kbWorkerScope = {postMessage: () => {}, location: {href: new URL(worker, location.href).href}}
+    eval(await (await fetch(worker)).text())
+    const Engine = window.__kbWorkerScope.KbSearchEngine
+    const script = await (await fetch('search/search_index.js')).text()
+    const index = JSON.parse(script.replace(/^var __index = /, ''))
+    const lean = await (await fetch('search/search_index.json')).json()
+    const whole = new Engine({config: index.config, docs: index.docs})
+    const sharded = await Engine.open({config: lean.config, docs: lean.docs})
+    const fetched = () => performance.getEntriesByType('resource').map(e => e.name)
+        .filter(name => name.includes('/search/kb/') && !name.includes('/head.')).length
+    const results = []
+    for (const query of queries) {
+        const before = fetched()
+        const [a, b] = [await whole.search(query), await sharded.search(query)]
+        results.push({query, same: JSON.stringify(a) === JSON.stringify(b), pages: a.items.length,
+                      fetched: fetched() - before})
+    }
+    return results
+}"""
+
+
+def test_the_sharded_index_answers_as_the_whole_one_fetching_only_what_a_query_needs(browser, site, tmp_path):
+    # Small shards, so that the real index spreads over many files (kb.search_shards.split).
+    import json
+    import shutil
+
+    from kb.browser import serve_directory
+    from kb.search_index import read_index, write_shards
+    from kb.search_shards import split
+
+    whole = read_index(site / "search")
+    lean, files = split(whole, postings_bytes=2_000, text_bytes=4_000)
+    (tmp_path / "search").mkdir()
+    write_shards(tmp_path / "search", files)
+    (tmp_path / "search/search_index.json").write_text(json.dumps(lean, ensure_ascii=False), encoding="utf-8")
+    shutil.copy(site / "search/search_index.js", tmp_path / "search")
+    worker = "assets/javascripts/workers/kb-search.js"
+    (tmp_path / worker).parent.mkdir(parents=True)
+    shutil.copy(site / worker, tmp_path / worker)
+    (tmp_path / "index.html").write_text("<!doctype html><title>shards</title>", encoding="utf-8")
+    queries = [q.q for q in load_queries(ROOT / "tests/data/search_queries.yml") if q.site == "zh"]
+    with serve_directory(tmp_path) as base:
+        page = browser.new_page()
+        page.goto(f"{base}/index.html")
+        results = page.evaluate(_SHARDED_AND_WHOLE, [queries, worker])
+        page.close()
+    shards = len(files) - 1
+    assert shards > 40
+    assert [r["query"] for r in results if not r["same"]] == []
+    assert all(r["pages"] > 0 for r in results)
+    # The first query fetches some shards, not all; later ones only what earlier ones did not.
+    assert 0 < results[0]["fetched"] < shards / 2
+    assert sum(r["fetched"] for r in results) <= shards
+
+
+_LATER_TEXTS = """async ([worker, query]) => {
+    const whole = await (async () => {
+        window.__kbWorkerScope = {postMessage: () => {}}
+        eval(await (await fetch(worker)).text())
+        const script = await (await fetch('search/search_index.js')).text()
+        const index = JSON.parse(script.replace(/^var __index = /, ''))
+        return new window.__kbWorkerScope.KbSearchEngine({config: index.config, docs: index.docs}).search(query)
+    })()
+    const lean = await (await fetch('search/search_index.json')).json()
+    const real = new Worker(worker)  // kb-search-client.js's Worker, as Material would start it
+    let result = null, missing = null
+    const done = new Promise(resolve => real.addEventListener('message', ({data: message}) => {
+        if (message.type === 3) {  // which texts are not yet those of the whole index
+            result = message.data
+            missing = result.items.map((group, g) =>
+                group.filter((item, i) => item.text !== whole.items[g][i].text).length)
+        }
+        if (message.type === 100) resolve()
+    }))
+    real.postMessage({type: 0, data: {config: lean.config, docs: lean.docs, options: {suggest: false}}})
+    real.postMessage({type: 2, data: query})
+    await done
+    real.terminate()
+    const same = JSON.stringify(result.items) === JSON.stringify(whole.items)
+    return {missing, same, groups: result.items.length}
+}"""
+
+
+def test_the_later_pages_texts_follow_the_result_and_fill_the_items_material_renders(browser, site, tmp_path):
+    # Material renders a result's first ten pages at once, the rest as the list scrolls; the worker
+    # sends the texts of the rest afterwards, and kb-search-client.js puts them into the same items.
+    import json
+    import shutil
+
+    from kb.browser import serve_directory
+    from kb.search_index import read_index, write_shards
+    from kb.search_shards import split
+
+    lean, files = split(read_index(site / "search"), postings_bytes=2_000, text_bytes=4_000)
+    (tmp_path / "search").mkdir()
+    write_shards(tmp_path / "search", files)
+    (tmp_path / "search/search_index.json").write_text(json.dumps(lean, ensure_ascii=False), encoding="utf-8")
+    shutil.copy(site / "search/search_index.js", tmp_path / "search")
+    scripts = "assets/javascripts"
+    shutil.copytree(site / scripts, tmp_path / scripts)
+    client = f'<script src="{scripts}/kb-search-client.js"></script>'
+    (tmp_path / "index.html").write_text(f"<!doctype html><title>later</title>{client}", encoding="utf-8")
+    with serve_directory(tmp_path) as base:
+        page = browser.new_page()
+        page.goto(f"{base}/index.html")
+        found = page.evaluate(_LATER_TEXTS, [f"{scripts}/workers/kb-search.js", "深度学习"])
+        page.close()
+    assert found["groups"] > 10
+    assert sum(found["missing"][:10]) == 0  # the pages rendered at once have their texts
+    assert sum(found["missing"][10:]) > 0  # the others' followed ...
+    assert found["same"]  # ... and are in the items now, as over the whole index

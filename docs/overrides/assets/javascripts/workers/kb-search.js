@@ -3,9 +3,12 @@
  *
  * It speaks the protocol of Material's search worker (SETUP -> READY, QUERY -> RESULT with
  * `items: SearchItem[][]`), so the interface, its markup and its keyboard handling stay Material's.
- * The build cuts the index (scripts/kb/search_tokens.py, by the rules of `tokenize` below), so that
- * opening it here only reads the postings. What differs from Material is matching (README, "Search",
- * gives the measurements behind each rule):
+ * The build cuts the index (scripts/kb/search_tokens.py, by the rules of `tokenize` below) and splits
+ * it into shards (scripts/kb/search_shards.py): on SETUP this worker fetches the head (titles,
+ * vocabulary, where each token's postings and each entry's text are), and a query fetches only the
+ * postings of the tokens it matches and the texts of the entries it returns, each file once. A page
+ * opened from disk gets the whole index instead (kb-offline.js). What differs from Material is
+ * matching (README, "Search", gives the measurements behind each rule):
  *
  * - Traditional characters in a query are read as simplified (深度學習 finds 深度学习); the table
  *   comes from OpenCC at build time and travels inside the search index.
@@ -32,16 +35,48 @@ const HAN = /\p{Script=Han}/u
 const HAN_RUN = /\p{Script=Han}+/gu
 const STOP = new Set(["的", "了", "是", "在", "和", "the", "a", "an", "of", "and", "or", "to", "in", "is", "what"])
 
+/* The site's root as seen from this script (assets/javascripts/workers/kb-search.js): the head's
+   path in the index config is relative to the search folder there. */
+const SEARCH_FOLDER = "../../../search/"
+
+/* Ours: the texts of a result's later pages (see kb-search-client.js); Material ignores the type. */
+const TEXTS = 100
+/* Material renders the first ten pages of a result at once, the others four at a time as the list
+   scrolls (its bundle's mountSearchResult): only the first ten must have their texts in RESULT. */
+const RENDERED_AT_ONCE = 10
+
 let engine = null
+let results = 0
+let pending = Promise.resolve()      /* messages are answered in order, each after the one before */
 
 scope.onmessage = event => {
   const message = event.data
   if (message.type === SETUP) {
-    engine = new Engine(message.data)
-    scope.postMessage({ type: READY })
+    pending = pending.then(() => Engine.open(message.data)).then(opened => {
+      engine = opened
+      scope.postMessage({ type: READY })
+    }, error => console.error("search: the index could not be loaded", error))
   } else if (message.type === QUERY) {
-    scope.postMessage({ type: RESULT, data: engine ? engine.search(message.data) : { items: [] } })
+    const result = ++results
+    pending = pending.then(() => engine ? engine.answer(message.data) : null)
+      .then(answer => {
+        scope.postMessage({ type: RESULT, data: { ...(answer ? answer.data : { items: [] }), kb: result } })
+        /* The texts of the pages Material renders later, as the list scrolls, follow in the
+           background; kb-search-client.js puts them into the items of this result. */
+        if (answer) answer.later(() => result === results).then(texts => {
+          if (texts && texts.length) scope.postMessage({ type: TEXTS, data: { result, texts } })
+        }, error => console.error("search: texts could not be loaded", error))
+      }, error => {
+        console.error("search: the query could not be answered", error)
+        scope.postMessage({ type: RESULT, data: { items: [], kb: result } })
+      })
   }
+}
+
+async function fetchJSON(url) {
+  const response = await fetch(url)
+  if (!response.ok) throw new Error(`${url}: ${response.status}`)
+  return response.json()
 }
 
 function stripTags(html) {
@@ -86,7 +121,17 @@ function distance(a, b, limit) {
 
 class Engine {
 
-  constructor({ config, docs }) {
+  /* The engine for a SETUP message: over the index's shards when its config names a head, else over
+     the index it holds (a page opened from disk, or an index the build did not cut). */
+  static async open({ config, docs }) {
+    if (!(config.kb && config.kb.head)) return new Engine({ config, docs })
+    const folder = new URL(SEARCH_FOLDER, scope.location.href)
+    const head = await fetchJSON(new URL(config.kb.head, folder))
+    return new Engine({ config: { ...config, separator: head.separator, kb: { t2s: head.t2s } }, docs: head.docs },
+      { folder: new URL(config.kb.head, folder), postings: head.postings, texts: head.texts })
+  }
+
+  constructor({ config, docs }, shards = null) {
     this.separator = new RegExp(config.separator, "gu")
     this.t2s = (config.kb && config.kb.t2s) || {}
     const traditional = Object.keys(this.t2s).filter(char => [...char].length === 1)
@@ -98,15 +143,76 @@ class Engine {
       const article = this.byLocation.get(page)
       if (article && doc.location.includes("#")) doc.parent = article
       this.byLocation.set(doc.location, doc)
-      doc.normalizedTitle = this.normalize(stripTags(doc.title)).replace(/\s+/g, "")
     }
     /* token -> [gap, code, gap, code, ...]: per field of a doc holding it, the doc's number less the
        previous pair's, and twice the count plus the field (kb.search_tokens.postings). The build
-       cuts the index, so that opening it does not. */
-    this.postings = config.kb && config.kb.postings ? new Map(config.kb.postings) : this.cut(this.docs)
-    this.vocabulary = [...this.postings.keys()]
+       cuts the index, so that opening it does not. Over shards, a token's postings arrive with its
+       shard; `shardOf` says which shard that is. */
+    this.shards = shards
+    this.postings = shards ? new Map() : config.kb && config.kb.postings ? new Map(config.kb.postings) : this.cut(this.docs)
+    this.shardOf = new Map()
+    if (shards) {
+      this.loaded = new Map()          /* file name -> promise of its content */
+      shards.postings.forEach(([, tokens], shard) => tokens.forEach(token => this.shardOf.set(token, shard)))
+      this.chunkStarts = []
+      let start = 0
+      for (const [chunk, [, count]] of shards.texts.entries()) {
+        this.chunkStarts.push(start)
+        for (let number = start; number < start + count; number++) this.docs[number].chunk = chunk
+        start += count
+      }
+    }
+    this.vocabulary = shards ? [...this.shardOf.keys()] : [...this.postings.keys()]
+    this.known = new Set(this.vocabulary)
     this.hanVocabulary = new Set(this.vocabulary.filter(token => HAN.test(token)))
     this.longestHan = [...this.hanVocabulary].reduce((most, token) => Math.max(most, token.length), 1)
+  }
+
+  /* A shard's content, fetched once (in parallel with any other fetch under way). */
+  file(name) {
+    if (!this.loaded.has(name)) this.loaded.set(name, fetchJSON(new URL(name, this.shards.folder)))
+    return this.loaded.get(name)
+  }
+
+  /* Fetch what `tokens` need of the postings shards. */
+  async loadPostings(tokens) {
+    if (!this.shards) return
+    const wanted = new Set(tokens.filter(token => !this.postings.has(token)).map(token => this.shardOf.get(token)))
+    await Promise.all([...wanted].map(async shard => {
+      const [name, names] = this.shards.postings[shard]
+      const entries = await this.file(name)
+      names.forEach((token, at) => this.postings.set(token, entries[at]))
+    }))
+  }
+
+  /* Fetch what `docs` need of the text chunks: all at once, or (in the background) one after the
+     other while `wanted()` holds, giving up when it does not. */
+  async loadTexts(docs, wanted = null) {
+    if (!this.shards) return
+    const chunks = this.chunksOf(docs)
+    const load = async chunk => {
+      const texts = await this.file(this.shards.texts[chunk][0])
+      texts.forEach((text, at) => { this.docs[this.chunkStarts[chunk] + at].text = text })
+    }
+    if (!wanted) {
+      await Promise.all(chunks.map(load))
+      return
+    }
+    for (const chunk of chunks) {
+      if (!wanted()) return
+      await load(chunk)
+    }
+  }
+
+  /* A doc's title as a query is compared with it (for the docs a query finds, once each). */
+  titleKey(doc) {
+    if (doc.titleKey === undefined) doc.titleKey = this.normalize(stripTags(doc.title)).replace(/\s+/g, "")
+    return doc.titleKey
+  }
+
+  /* The text chunks holding `docs` whose texts have not arrived. */
+  chunksOf(docs) {
+    return [...new Set(docs.filter(doc => doc.text === undefined).map(doc => doc.chunk))]
   }
 
   /* The postings of `docs`, cut here: for an index the build did not cut (kb.search_tokens cuts
@@ -189,7 +295,7 @@ class Engine {
   /* Indexed tokens that a query term stands for, each with the quality of the match. */
   expand(term, isLast) {
     const found = new Map()
-    if (this.postings.has(term)) found.set(term, QUALITY.exact)
+    if (this.known.has(term)) found.set(term, QUALITY.exact)
     const han = HAN.test(term)
     for (const token of this.vocabulary) {
       if (token === term) continue
@@ -205,13 +311,29 @@ class Engine {
     return found
   }
 
-  search(query) {
+  /* The whole result of `query`, every text in it. */
+  async search(query) {
+    const { data, later } = await this.answer(query)
+    for (const [group, item, text] of await later()) data.items[group][item].text = text
+    return data
+  }
+
+  /* The result of `query` as `data` for a RESULT message, in which only the first pages Material
+     renders at once have their texts, and `later`, which fetches the other texts (given `wanted`,
+     one chunk after the other while `wanted()` holds: a newer query makes them useless) and gives
+     them as [group, item, text], or null if it gave up: what a TEXTS message carries
+     (kb-search-client.js fills them in before Material renders those pages, as the list scrolls).
+     Over the whole index, every text is there at once. */
+  async answer(query) {
+    const nothing = { data: { items: [] }, later: async () => [] }
     const terms = this.queryTerms(query)
-    if (!terms.length) return { items: [] }
+    if (!terms.length) return nothing
+    const expanded = terms.map((term, position) => this.expand(term, position === terms.length - 1))
+    await this.loadPostings(expanded.flatMap(found => [...found.keys()]))
     const total = this.docs.length
     const scores = new Map()           /* doc -> {score, matched: Set(term), tokens: Set} */
     for (const [position, term] of terms.entries()) {
-      for (const [token, quality] of this.expand(term, position === terms.length - 1)) {
+      for (const [token, quality] of expanded[position]) {
         const entries = this.postings.get(token)
         const idf = Math.log(1 + total / (entries.length / 2))
         for (let at = 0, doc = 0; at < entries.length; at += 2) {
@@ -234,16 +356,29 @@ class Engine {
       if (entry.matched.size < coverage) continue
       const doc = this.docs[index]
       let score = [...entry.matched.values()].reduce((sum, gain) => sum + gain, 0)
-      if (doc.normalizedTitle === normalizedQuery) score *= 10
-      else if (normalizedQuery.length > 1 && doc.normalizedTitle.includes(normalizedQuery)) score *= 2
+      const title = this.titleKey(doc)
+      if (title === normalizedQuery) score *= 10
+      else if (normalizedQuery.length > 1 && title.includes(normalizedQuery)) score *= 2
       score *= (doc.boost || 1) * (doc.parent ? 0.9 : 1)
       items.push({ doc, score, tokens: entry.tokens })
     }
     items.sort((a, b) => b.score - a.score || a.doc.location.localeCompare(b.doc.location))
-    return { items: this.group(items, terms) }
+    const pages = this.group(items, terms)
+    const shown = pages.slice(0, RENDERED_AT_ONCE).flat()
+    await this.loadTexts(shown.map(entry => entry.doc))
+    const data = { items: pages.map(page => page.map(entry => this.item(entry))) }
+    const waiting = pages.flatMap((page, group) => page.map((entry, item) => ({ entry, group, item })))
+      .filter(({ entry }) => entry.doc.text === undefined)
+    const later = async (wanted = null) => {
+      await this.loadTexts(waiting.map(({ entry }) => entry.doc), wanted)
+      if (wanted && !wanted()) return null
+      return waiting.map(({ entry, group, item }) => [group, item, this.item(entry).text])
+    }
+    return { data, later }
   }
 
-  /* Results grouped by page, best page first, each group holding its article first. */
+  /* Results grouped by page, best page first, each holding its article first: per entry of the
+     result its doc, score, the tokens to mark and which query terms the page matched. */
   group(items, terms) {
     const groups = new Map()
     for (const item of items) {
@@ -256,22 +391,26 @@ class Engine {
       const tokens = new Set(members.flatMap(member => [...member.tokens]))
       const flags = Object.fromEntries(terms.map(term => [term, members.some(m =>
         [...m.tokens].some(token => token === term || token.includes(term) || term.includes(token)))]))
-      const render = (doc, score) => ({
-        location: doc.location,
-        title: this.highlight(doc.title, tokens),
-        text: this.highlight(doc.text || "", tokens),
-        ...(doc.tags ? { tags: doc.tags } : {}),
-        score,
-        terms: flags
-      })
-      const out = members.map(member => render(member.doc, member.score))
+      const out = members.map(member => ({ doc: member.doc, score: member.score, tokens, flags }))
       if (!members.some(member => member.doc.location === page)) {
         const article = this.byLocation.get(page)
-        if (article) out.push(render(article, 0))
+        if (article) out.push({ doc: article, score: 0, tokens, flags })
       }
       result.push(out)
     }
     return result
+  }
+
+  /* One item of Material's result: its text is empty while the entry's text has not arrived. */
+  item({ doc, score, tokens, flags }) {
+    return {
+      location: doc.location,
+      title: this.highlight(doc.title, tokens),
+      text: this.highlight(doc.text || "", tokens),
+      ...(doc.tags ? { tags: doc.tags } : {}),
+      score,
+      terms: flags
+    }
   }
 
   highlight(html, tokens) {
