@@ -35,8 +35,8 @@ const HAN = /\p{Script=Han}/u
 const HAN_RUN = /\p{Script=Han}+/gu
 const STOP = new Set(["的", "了", "是", "在", "和", "the", "a", "an", "of", "and", "or", "to", "in", "is", "what"])
 
-/* The site's root as seen from this script (assets/javascripts/workers/kb-search.js): the head's
-   path in the index config is relative to the search folder there. */
+/* The search folder as seen from this script, which sits at assets/javascripts/workers/kb-search.js
+   (kb.search_index.WORKER): the head's path in the index config is relative to that folder. */
 const SEARCH_FOLDER = "../../../search/"
 
 /* Ours: the texts of a result's later pages (see kb-search-client.js); Material ignores the type. */
