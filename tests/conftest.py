@@ -3,11 +3,24 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from kb.memo import CACHE_ENV
+
 from support.site import MINI, ROOT
+
+
+@pytest.fixture(scope="session", autouse=True)
+def carried_files(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """What `kb` carries from one process to the next (kb.memo) goes to a folder of the test run, not
+    to the user's cache, for every test and every `kb` the tests start."""
+    folder = tmp_path_factory.mktemp("carried")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(CACHE_ENV, str(folder))
+        yield folder
 
 
 @pytest.fixture

@@ -22,7 +22,7 @@ from support.site import ROOT
 
 
 def test_a_carry_reuses_equal_keys_of_the_previous_pass_only():
-    carry: Carry[str, int] = Carry()
+    carry: Carry[str, int] = Carry("test.reuse")
     calls: list[str] = []
 
     def compute(key: str) -> int:
@@ -44,6 +44,7 @@ def test_a_carry_reuses_equal_keys_of_the_previous_pass_only():
     carry.start("other")
     carry.get("a", lambda: compute("a"))
     assert calls[-1] == "a" and len(calls) == 5
+    del memo._ALL["test.reuse"]
 
 
 @pytest.fixture(scope="module")

@@ -48,9 +48,10 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
-    from kb.pipeline import generate
+    from kb.pipeline import carried, generate
 
-    report, warnings = generate(Path(args.root))
+    with carried(Path(args.root)):
+        report, warnings = generate(Path(args.root))
     _print_problems(warnings)
     print(f"kb generate: {report}")
     return 0
@@ -58,11 +59,11 @@ def cmd_generate(args: argparse.Namespace) -> int:
 
 def cmd_build(args: argparse.Namespace) -> int:
     from kb import site
-    from kb.pipeline import generate, one_pass
+    from kb.pipeline import carried, generate, one_pass
 
     root = Path(args.root).resolve()
     started = time.perf_counter()
-    with one_pass(root):
+    with carried(root, fresh=args.full), one_pass(root):
         report, warnings = generate(root)
         _print_problems(warnings)
         print(f"kb build: generated pages: {report}")
@@ -77,13 +78,14 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     from kb import site
-    from kb.pipeline import load_checked
+    from kb.pipeline import carried, load_checked
 
     root = Path(args.root).resolve()
-    load_checked(root)  # refuse to start on a broken collection; later errors are shown while serving
-    site.configure_logging(args.verbose)
     try:
-        site.serve(root, args.dev_addr, poll=args.poll)
+        with carried(root):
+            load_checked(root)  # refuse to start on a broken collection; later errors are shown while serving
+            site.configure_logging(args.verbose)
+            site.serve(root, args.dev_addr, poll=args.poll)
     except OSError as exc:
         print(f"kb serve: {exc}", file=sys.stderr)
         return 1
@@ -262,7 +264,7 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--site-dir", help="output folder (default: <root>/site)")
     build.add_argument("--no-strict", action="store_true", help="do not stop on MkDocs warnings")
     build.add_argument("--full", action="store_true",
-                       help="render every page even when the last build allows rendering only what changed")
+                       help="compute and render every page, as if nothing had been built before")
     build.add_argument("--search", choices=("kb", "stock"), default="kb",
                        help="search engine: ours (default) or Material's stock one, for comparison")
     build.add_argument("-v", "--verbose", action="store_true")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from pypinyin import Style, lazy_pinyin
@@ -37,8 +38,32 @@ class Indexes:
     backlinks: dict[str, tuple[Answer, ...]]  # term id -> the answers it appears in (either language)
     related: dict[str, tuple[Related, ...]]
     keyword_terms: dict[str, str]  # a keyword that is a glossary form -> the term's id
-    tokens: dict[tuple[str, str], list[list[tuple[str, int, int]]]]  # (answer id, lang) -> each paragraph's cut
+    tokens: Cuts  # (answer id, lang) -> each paragraph's cut
     facet_counts: dict[str, dict[str, int]]  # "theme" / "author" / "stance" -> id -> number of answers
+
+
+class Cuts(Mapping[tuple[str, str], list[list[tuple[str, int, int]]]]):
+    """(answer id, lang) -> each paragraph of the entry's body cut into (token, start, end), made on
+    first use: an entry whose links, keywords and search text are carried (kb.memo) is not cut at all."""
+
+    def __init__(self, answers: Sequence[Answer], matcher: TermMatcher) -> None:
+        self._answers = {a.id: a for a in answers}
+        self._matcher = matcher
+        self._made: dict[tuple[str, str], list[list[tuple[str, int, int]]]] = {}
+
+    def __getitem__(self, key: tuple[str, str]) -> list[list[tuple[str, int, int]]]:
+        if key not in self._made:
+            answer_id, lang = key
+            if lang not in LANGS or answer_id not in self._answers:
+                raise KeyError(key)
+            self._made[key] = [self._matcher.tokens(p, lang) for p in self._answers[answer_id].body(lang)]
+        return self._made[key]
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        return ((answer_id, lang) for answer_id in self._answers for lang in LANGS)
+
+    def __len__(self) -> int:
+        return len(self._answers) * len(LANGS)
 
 
 def _group(answers: tuple[Answer, ...], keys_of) -> dict[str, tuple[Answer, ...]]:
@@ -56,7 +81,7 @@ def pinyin_key(text: str) -> tuple[str, str]:
 
 # An entry's links depend on its text, its author, its question, and on the glossary and the names
 # each question's entries may @mention (the context: when they change, every entry is linked again).
-_LINKED: Carry[tuple, Linked] = Carry()
+_LINKED: Carry[tuple, Linked] = Carry("derive.linked")
 
 
 def derive(collection: Collection) -> Indexes:
@@ -81,8 +106,8 @@ def derive(collection: Collection) -> Indexes:
     by_stance = _group(answers, lambda a: [a.stance])
     matcher = TermMatcher(collection.terms)
     definitions = {lang: {t.id: t.short_definition(lang) for t in collection.terms} for lang in LANGS}
-    # Each text is cut into tokens once; linking and keyword extraction share the cut.
-    tokens = {(a.id, lang): [matcher.tokens(p, lang) for p in a.body(lang)] for a in answers for lang in LANGS}
+    # Each text is cut into tokens once, when first needed; linking, keywords and search texts share the cut.
+    tokens = Cuts(answers, matcher)
     mentionable = {(q, lang): tuple(mentions(q, lang, by_author)) for q in by_question for lang in LANGS}
     compiled: dict[tuple[str, str], Mentions] = {}  # by (question, lang): hashing the names costs more
 
@@ -123,8 +148,8 @@ def derive(collection: Collection) -> Indexes:
         term={t.id: t for t in collection.terms},
         linked=linked,
         backlinks=backlinks,
-        related=related_answers(answers, matcher, {
-            a.id: [word for paragraph in tokens[(a.id, "zh")] for word, _, _ in paragraph] for a in answers}),
+        related=related_answers(answers, matcher, lambda a: (
+            word for paragraph in tokens[(a.id, "zh")] for word, _, _ in paragraph)),
         keyword_terms=dict(matcher.forms["zh"]),
         tokens=tokens,
         facet_counts={

@@ -22,14 +22,13 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Sequence
-from importlib import metadata
 from pathlib import Path
 
+from kb.memo import code_digest
 from kb.pipeline import outputs
 from kb.site import SUBDIR
 
 STATE_DIR = Path(".cache") / "kb"
-PACKAGES = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "jieba", "opencc")
 SHAPING = ("mkdocs.yml", "mkdocs.en.yml", "docs/zh", "docs/en", "docs/overrides", "scripts/kb")
 
 
@@ -42,16 +41,10 @@ def _files(root: Path, names: Iterable[str]) -> list[Path]:
 
 
 def fingerprint(root: Path, options: dict[str, object]) -> str:
-    """A hash of everything besides the collection that shapes the built pages."""
-    digest = hashlib.sha256(json.dumps(options, sort_keys=True).encode())
-    for package in PACKAGES:
-        try:
-            digest.update(f"{package}={metadata.version(package)};".encode())
-        except metadata.PackageNotFoundError:
-            digest.update(f"{package}=;".encode())
-    package = Path(__file__).resolve().parent  # this code, wherever it is installed
-    paths = {p.resolve(): p for p in [*_files(root, SHAPING), *_files(package, ["."])]}
-    for resolved in sorted(paths):
+    """A hash of everything besides the collection that shapes the built pages: the options, the code
+    (kb.memo.code_digest), and the project's configurations, hand-written pages and theme overrides."""
+    digest = hashlib.sha256(json.dumps(options, sort_keys=True).encode() + code_digest().encode())
+    for resolved in sorted({p.resolve() for p in _files(root, SHAPING)}):
         digest.update(resolved.as_posix().encode() + b"\0" + resolved.read_bytes() + b"\0")
     return digest.hexdigest()
 

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from kb.memo import Carry
 from kb.model import Answer, Collection, Note, Question, Stance, Term, Theme, Translation, TranslationMeta
 from kb.problems import ContentError, Problem
 from kb.schema import INVALID, Builder
@@ -139,9 +140,9 @@ def load_answer(path: Path, rel: str, problems: list[Problem], docs: dict[str, Y
     return None if answer is INVALID else answer
 
 
-# Entries already loaded in this process, by path: (contents, entry, its problems, its YAML). A rebuild
-# while serving parses again only the files that changed (by content: timestamps can be too coarse).
-_loaded_answers: dict[Path, tuple[tuple, Answer | None, list[Problem], dict[str, YamlDoc]]] = {}
+# Entries loaded by the last load (kb.memo), by path and contents (timestamps can be too coarse): a
+# rebuild while serving, or a build after an edit, parses again only the files that changed.
+_ANSWERS: Carry[tuple, tuple[Answer | None, tuple[Problem, ...], dict[str, YamlDoc]]] = Carry("load.answers")
 
 
 def _digest(path: Path) -> bytes | None:
@@ -154,13 +155,14 @@ def _digest(path: Path) -> bytes | None:
 def load_answer_once(path: Path, rel: str, problems: list[Problem], docs: dict[str, YamlDoc]) -> Answer | None:
     """:func:`load_answer`, remembered while the entry's file and its translation's are unchanged."""
     translation = path.with_name(path.name.removesuffix(".md") + TRANSLATION_SUFFIX)
-    stamps = (rel, _digest(path), _digest(translation))
-    key = path.resolve()
-    if key not in _loaded_answers or _loaded_answers[key][0] != stamps:
+
+    def compute() -> tuple[Answer | None, tuple[Problem, ...], dict[str, YamlDoc]]:
         own_problems: list[Problem] = []
         own_docs: dict[str, YamlDoc] = {}
-        _loaded_answers[key] = (stamps, load_answer(path, rel, own_problems, own_docs), own_problems, own_docs)
-    _, answer, own_problems, own_docs = _loaded_answers[key]
+        answer = load_answer(path, rel, own_problems, own_docs)
+        return answer, tuple(own_problems), own_docs
+
+    answer, own_problems, own_docs = _ANSWERS.get((rel, _digest(path), _digest(translation)), compute)
     problems.extend(own_problems)
     docs.update(own_docs)
     return answer
@@ -207,6 +209,7 @@ def load_question(path: Path, rel: str, problems: list[Problem], docs: dict[str,
 
 def load(root: Path) -> Loaded:
     """Load every file of the collection at ``root``; problems are collected, not raised."""
+    _ANSWERS.start()
     problems: list[Problem] = []
     docs: dict[str, YamlDoc] = {}
     questions: list[Question] = []

@@ -14,7 +14,7 @@ import copy
 import heapq
 import math
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 
@@ -104,12 +104,12 @@ class _Pass:
     result: dict[str, tuple[Related, ...]]
 
 
-_LAST: Latest[_Pass] = Latest()
-_KEYWORDS: Carry[tuple[str, ...], dict[str, float]] = Carry()  # an entry's text -> its keywords
+_LAST: Latest[_Pass] = Latest("related.last")
+_KEYWORDS: Carry[tuple[str, ...], dict[str, float]] = Carry("related.keywords")  # an entry's text -> its keywords
 
 
 def related_answers(answers: Sequence[Answer], matcher: TermMatcher,
-                    tokens: dict[str, list[str]] | None = None) -> dict[str, tuple[Related, ...]]:
+                    words: Callable[[Answer], Iterable[str]] | None = None) -> dict[str, tuple[Related, ...]]:
     """The top three for every entry, scored exactly among candidates: the entries sharing one of its
     strongest keywords (through an inverted index, skipping keywords too common to discriminate) and
     the entries whose themes overlap most. On a small collection every keyword counts, so the result
@@ -119,10 +119,11 @@ def related_answers(answers: Sequence[Answer], matcher: TermMatcher,
     the entries that could see a changed entry among their candidates are scored again; the others keep
     their result, which is the one scoring them again would give."""
     _last = _LAST.value
-    if tokens is None:
-        tokens = {a.id: [w for p in a.paragraphs for w, _, _ in matcher.tokens(p, "zh")] for a in answers}
-    _KEYWORDS.start(matcher.tokenizer)
-    vectors = {a.id: _KEYWORDS.get(a.paragraphs, lambda a=a: keywords(tokens[a.id], matcher))
+    if words is None:
+        def words(answer: Answer) -> Iterable[str]:
+            return (w for p in answer.paragraphs for w, _, _ in matcher.tokens(p, "zh"))
+    _KEYWORDS.start(matcher.words)
+    vectors = {a.id: _KEYWORDS.get(a.paragraphs, lambda a=a: keywords(words(a), matcher))
                for a in answers}
     frequency = Counter(word for vector in vectors.values() for word in vector)
     common = {word for word, n in frequency.items() if n >= max(3, len(answers) / 3)}

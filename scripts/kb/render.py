@@ -152,9 +152,9 @@ def author_inputs(w: Words, author: Author, answers: tuple[Answer, ...]) -> tupl
 
 
 # Answer and author pages (most of the site) are carried between passes while serving (kb.memo), per
-# language; the templates they are made with are the context.
+# language; the templates they are made with (their text) are the context.
 CARRIED = ("answer.md.j2", "author.md.j2", "_macros.md.j2")
-_PAGES: dict[str, Carry[tuple, str]] = {lang: Carry() for lang in LANGS}
+_PAGES: dict[str, Carry[tuple, str]] = {lang: Carry(f"render.pages.{lang}") for lang in LANGS}
 
 
 def render_site(ix: Indexes) -> dict[str, str]:
@@ -170,7 +170,7 @@ def render_site(ix: Indexes) -> dict[str, str]:
             pages[f"{lang}/{path}"] = env.get_template(template).render(**common, **context)  # noqa: B023
 
         carry = _PAGES[lang]
-        carry.start(tuple(env.get_template(name) for name in CARRIED))
+        carry.start(tuple(env.loader.get_source(env, name)[0] for name in CARRIED))  # type: ignore[union-attr]
 
         def carried(path: str, template: str, inputs: tuple, **context: object) -> None:
             """A page that shows only ``inputs`` of the collection: reused from the last pass if they are equal."""

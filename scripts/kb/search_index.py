@@ -25,6 +25,7 @@ import jieba
 from kb import search_shards
 from kb.model import Collection
 from kb.search_tokens import postings
+from kb.terms import initialized
 
 WORKER = "assets/javascripts/workers/kb-search.js"
 _MATERIAL_WORKER = re.compile(r'("search":\s*")([^"]*?)assets/javascripts/workers/search\.[0-9a-f]+\.min\.js"')
@@ -45,6 +46,7 @@ def user_words(collection: Collection) -> list[str]:
 def add_user_words(collection: Collection) -> tuple[str, ...]:
     """Add the collection's words to jieba's global tokenizer; returns them."""
     words = tuple(user_words(collection))
+    initialized(jieba.dt)  # from the dictionary kb.terms has read already
     for word in words:
         jieba.add_word(word)
     return words
@@ -108,7 +110,8 @@ def extend_index(site_dir: Path, merge: Callable[[list[dict]], list[dict]]) -> N
     index = json.loads(path.read_text(encoding="utf-8"))
     index["docs"] = merge(index["docs"])
     t2s = traditional_to_simplified()
-    cut = postings(index["docs"], index["config"]["separator"], t2s, index=site_dir.resolve().as_posix())
+    language = ",".join(index["config"].get("lang") or ())  # each language carries its own counts
+    cut = postings(index["docs"], index["config"]["separator"], t2s, index=language)
     index["config"]["kb"] = {"t2s": t2s, "postings": cut}
     lean, files = search_shards.split(index)
     write_shards(search_dir, files)

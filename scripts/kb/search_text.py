@@ -22,6 +22,8 @@ from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from functools import cache
 
+import jieba
+
 from kb.derive import Indexes
 from kb.i18n import UI
 from kb.load import FOOTNOTE_REF
@@ -108,6 +110,11 @@ def _p_segmented(paragraph: str, tokens: list[tuple[str, int, int]] | None, lang
     return f"<p>{_segment_html(FOOTNOTE_REF.sub('', paragraph), cut)}</p>"
 
 
+def _identity(cut: Cut) -> object:
+    """``cut`` as a carried context: jieba's own cut by name, so that another process recognises it."""
+    return "jieba.cut" if cut == jieba.cut else cut
+
+
 def answer_pages(ix: Indexes, lang: str, cut: Cut, cut_words: Hashable = ()) -> dict[str, PageText]:
     """Page source path (``answers/<id>.md``) -> the title and text of the page in ``lang``.
 
@@ -120,7 +127,7 @@ def answer_pages(ix: Indexes, lang: str, cut: Cut, cut_words: Hashable = ()) -> 
         return _segment_html(text, cut)
 
     carry = _PAGES[lang]
-    carry.start((tuple(ix.term.values()), cut, cut_words))
+    carry.start((tuple(ix.term.values()), _identity(cut), cut_words))
 
     def text(answer: Answer) -> PageText:
         # Everything page_text reads: the entry, and the labels and title it shows.
@@ -132,4 +139,4 @@ def answer_pages(ix: Indexes, lang: str, cut: Cut, cut_words: Hashable = ()) -> 
 
 
 # Search texts carried between passes while serving (kb.memo); the glossary and the cut are the context.
-_PAGES: dict[str, Carry[tuple, PageText]] = {lang: Carry() for lang in LANGS}
+_PAGES: dict[str, Carry[tuple, PageText]] = {lang: Carry(f"search_text.pages.{lang}") for lang in LANGS}

@@ -136,7 +136,9 @@ def postings(docs: Sequence[dict], separator: str, t2s: dict[str, str], index: s
     short: half the size of plain (entry, field, count) triples. This is what the worker's own cut
     gives; ``index`` names the index, so that each language carries its own counts."""
     cutter = Cutter(separator, t2s)
-    carry = _COUNTED.setdefault(index, Carry())
+    carry = _COUNTED.get(index)
+    if carry is None:
+        carry = _COUNTED[index] = Carry(f"search_tokens.counted.{index}")
     carry.start((separator, tuple(sorted(cutter.table.items()))))
     found: dict[str, list[int]] = {}
     last: dict[str, int] = {}

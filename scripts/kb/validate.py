@@ -223,7 +223,7 @@ def content_is_safe(loaded: Loaded) -> Iterator[Problem]:
                     yield Problem(path, first + unsafe.line - 1, "body", unsafe.message)
 
 
-_UNSAFE: Carry[str, tuple[Unsafe, ...]] = Carry()  # a paragraph -> what is unsafe in it (kb.memo)
+_UNSAFE: Carry[str, tuple[Unsafe, ...]] = Carry("validate.unsafe")  # a paragraph -> what is unsafe in it (kb.memo)
 
 
 def bodies_are_not_placeholders(loaded: Loaded) -> Iterator[Problem]:

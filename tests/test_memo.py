@@ -1,0 +1,164 @@
+"""What one `kb` process carries to the next (kb.memo.save and restore): a build after an edit to one
+entry, in a new process, recomputes that entry only, and a saved file is used only when it is sound."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import pickle
+import subprocess
+import sys
+from pathlib import Path
+
+import jieba
+import pytest
+
+from kb import derive as derive_module
+from kb import memo
+from kb.derive import derive
+from kb.load import load
+from kb.memo import Carry, Latest
+from kb.model import LANGS
+from kb.pipeline import outputs
+from kb.render import render_site
+from kb.search_text import answer_pages
+
+from support.site import MINI, ROOT
+
+
+@pytest.fixture
+def carries():
+    """Two carries of this test alone, unregistered afterwards."""
+    made = [Carry("test.a"), Latest("test.b")]
+    yield made
+    for name in ("test.a", "test.b"):
+        memo._ALL.pop(name, None)
+    memo._RESTORED.clear()
+
+
+def _pass(carry: Carry, context: object, keys: list[str], calls: list[str]) -> None:
+    carry.start(context)
+    for key in keys:
+        carry.get(key, lambda k=key: calls.append(k) or k.upper())
+
+
+def test_a_saved_carry_gives_a_new_process_its_results_for_the_same_code_only(carries, tmp_path):
+    carry, latest = carries
+    calls: list[str] = []
+    _pass(carry, ("glossary", 1), ["a", "b"], calls)
+    latest.value = {"last": [1, 2]}
+    path = tmp_path / "carried.pickle"
+    memo.save(path, "code-1")
+    memo.forget()  # as a new process starts
+    assert memo.restore(path, "code-2") is False and latest.value is None  # other code: nothing
+    assert memo.restore(path, "code-1") is True
+    assert latest.value == {"last": [1, 2]}
+    _pass(carry, ("glossary", 1), ["a", "b", "c"], calls)  # an equal context, made anew
+    assert calls == ["a", "b", "c"]
+    _pass(carry, ("glossary", 2), ["a"], calls)  # another glossary: computed again
+    assert calls[-1] == "a" and len(calls) == 4
+
+
+def test_a_carry_made_after_the_restore_gets_its_saved_results(tmp_path):
+    carry = Carry("test.late")
+    calls: list[str] = []
+    _pass(carry, None, ["x"], calls)
+    path = tmp_path / "carried.pickle"
+    memo.save(path, "k")
+    del memo._ALL["test.late"]
+    memo.forget()
+    assert memo.restore(path, "k")
+    late = Carry("test.late")  # as search_tokens makes its carries, on first use
+    _pass(late, None, ["x"], calls)
+    assert calls == ["x"]
+    del memo._ALL["test.late"]
+
+
+def test_a_broken_or_foreign_file_is_no_head_start_and_no_error(carries, tmp_path):
+    path = tmp_path / "carried.pickle"
+    assert memo.restore(path, "k") is False  # none yet
+    path.write_bytes(b"\x80\x05truncated")
+    assert memo.restore(path, "k") is False
+    path.write_bytes(pickle.dumps(["not", "ours"]))
+    assert memo.restore(path, "k") is False
+    path.write_bytes(pickle.dumps((memo.FORMAT + 1, "k", {})))
+    assert memo.restore(path, "k") is False
+
+
+def test_a_context_only_this_process_knows_is_left_out_and_the_others_saved(carries, tmp_path):
+    carry, latest = carries
+    calls: list[str] = []
+    _pass(carry, lambda text: text, ["a"], calls)  # a function made on the fly cannot be saved
+    latest.value = 7
+    path = tmp_path / "carried.pickle"
+    memo.save(path, "k")
+    memo.forget()
+    assert memo.restore(path, "k") and latest.value == 7
+    _pass(carry, None, ["a"], calls)
+    assert calls == ["a", "a"]
+
+
+def test_nothing_is_written_when_nothing_was_computed(carries, tmp_path):
+    carry, _ = carries
+    calls: list[str] = []
+    _pass(carry, None, ["a"], calls)
+    path = tmp_path / "carried.pickle"
+    memo.save(path, "k")
+    stamp = path.stat().st_mtime_ns
+    assert memo.restore(path, "k")
+    _pass(carry, None, ["a"], calls)  # all carried
+    memo.save(path, "k")
+    assert path.stat().st_mtime_ns == stamp
+    _pass(carry, None, ["a", "new"], calls)
+    memo.save(path, "k")
+    memo.forget()
+    assert memo.restore(path, "k")
+    _pass(carry, None, ["new"], calls)
+    assert calls == ["a", "new"]
+
+
+def test_a_new_process_after_an_edit_links_only_that_entry_and_gives_the_same_pages(tmp_path, monkeypatch):
+    collection = load(MINI).collection
+
+    def one_pass(c) -> tuple:
+        ix = derive(c)
+        return ix.linked, ix.related, render_site(ix), [answer_pages(ix, lang, jieba.cut) for lang in LANGS]
+
+    memo.forget()
+    one_pass(collection)
+    path = tmp_path / "carried.pickle"
+    memo.save(path, memo.code_digest())
+    memo.forget()  # a new process: nothing but the file
+    assert memo.restore(path, memo.code_digest())
+    one_pass(collection)
+    assert memo._computed is False  # every context compared equal to the saved one: nothing computed
+    linked: list[str] = []
+    link = derive_module.link_paragraphs
+    monkeypatch.setattr(derive_module, "link_paragraphs", lambda *a, **k: linked.append(a[1]) or link(*a, **k))
+    first = collection.answers[0]
+    edited = dataclasses.replace(first, paragraphs=(first.paragraphs[0] + "（改）", *first.paragraphs[1:]))
+    changed = dataclasses.replace(collection, answers=(edited, *collection.answers[1:]))
+    carried = one_pass(changed)
+    assert linked == ["zh"]  # only the edit
+    memo.forget()
+    assert carried == one_pass(changed)  # what a process with nothing carried computes
+
+
+def test_kb_generate_in_a_new_process_starts_from_the_last_and_writes_the_same_pages(mini, tmp_path):
+    def generate(cache: Path) -> dict[str, bytes]:
+        env = {**os.environ, memo.CACHE_ENV: str(cache)}
+        subprocess.run([sys.executable, "-m", "kb", "generate", "--root", str(mini)], check=True, env=env,
+                       capture_output=True, cwd=ROOT)
+        out = mini / "docs" / "_generated"
+        return {name: (out / name).read_bytes() for name in outputs(out)}
+
+    generate(tmp_path / "warm")
+    saved = next((tmp_path / "warm").glob("carried-*.pickle"))
+    path = mini / "answers/100/alpha.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("第二段，", "第二段落，"), encoding="utf-8")
+    before = saved.stat().st_mtime_ns
+    warm = generate(tmp_path / "warm")
+    assert saved.stat().st_mtime_ns != before  # the edit was computed, and saved for the next
+    cold = generate(tmp_path / "cold")
+    assert warm == cold
+    assert any("第二段落" in text.decode() for text in warm.values())
