@@ -238,21 +238,30 @@ _SHARDED_AND_WHOLE = """async ([queries, worker]) => {
 }"""
 
 
-def test_the_sharded_index_answers_as_the_whole_one_fetching_only_what_a_query_needs(browser, site, tmp_path):
-    # Small shards, so that the real index spreads over many files (kb.search_shards.split).
+def _small_shards(site: Path, folder: Path, postings_bytes: int = 2_000, text_bytes: int = 4_000) -> dict:
+    """The real index in ``folder``/search, cut into small shards (kb.search_shards.split), so that it
+    spreads over many files; the whole index beside it, as the build writes it. Returns the files."""
     import json
     import shutil
 
-    from kb.browser import serve_directory
     from kb.search_index import read_index, write_shards
     from kb.search_shards import split
 
-    whole = read_index(site / "search")
-    lean, files = split(whole, postings_bytes=2_000, text_bytes=4_000)
-    (tmp_path / "search").mkdir()
-    write_shards(tmp_path / "search", files)
-    (tmp_path / "search/search_index.json").write_text(json.dumps(lean, ensure_ascii=False), encoding="utf-8")
-    shutil.copy(site / "search/search_index.js", tmp_path / "search")
+    lean, files = split(read_index(site / "search"), postings_bytes=postings_bytes, text_bytes=text_bytes)
+    (folder / "search").mkdir(exist_ok=True)
+    write_shards(folder / "search", files)
+    (folder / "search/search_index.json").write_text(json.dumps(lean, ensure_ascii=False), encoding="utf-8")
+    shutil.copy(site / "search/search_index.js", folder / "search")
+    return files
+
+
+def test_the_sharded_index_answers_as_the_whole_one_fetching_only_what_a_query_needs(browser, site, tmp_path):
+    # Small shards, so that the real index spreads over many files (kb.search_shards.split).
+    import shutil
+
+    from kb.browser import serve_directory
+
+    files = _small_shards(site, tmp_path)
     worker = "assets/javascripts/workers/kb-search.js"
     (tmp_path / worker).parent.mkdir(parents=True)
     shutil.copy(site / worker, tmp_path / worker)
@@ -303,18 +312,11 @@ _LATER_TEXTS = """async ([worker, query]) => {
 def test_the_later_pages_texts_follow_the_result_and_fill_the_items_material_renders(browser, site, tmp_path):
     # Material renders a result's first ten pages at once, the rest as the list scrolls; the worker
     # sends the texts of the rest afterwards, and kb-search-client.js puts them into the same items.
-    import json
     import shutil
 
     from kb.browser import serve_directory
-    from kb.search_index import read_index, write_shards
-    from kb.search_shards import split
 
-    lean, files = split(read_index(site / "search"), postings_bytes=2_000, text_bytes=4_000)
-    (tmp_path / "search").mkdir()
-    write_shards(tmp_path / "search", files)
-    (tmp_path / "search/search_index.json").write_text(json.dumps(lean, ensure_ascii=False), encoding="utf-8")
-    shutil.copy(site / "search/search_index.js", tmp_path / "search")
+    _small_shards(site, tmp_path)
     scripts = "assets/javascripts"
     shutil.copytree(site / scripts, tmp_path / scripts)
     client = f'<script src="{scripts}/kb-search-client.js"></script>'
@@ -328,3 +330,45 @@ def test_the_later_pages_texts_follow_the_result_and_fill_the_items_material_ren
     assert sum(found["missing"][:10]) == 0  # the pages rendered at once have their texts
     assert sum(found["missing"][10:]) > 0  # the others' followed ...
     assert found["same"]  # ... and are in the items now, as over the whole index
+
+
+_ASK = """async ([worker, query]) => {
+    if (!window.__worker) {  // opened once, as Material does when the page loads
+        const lean = await (await fetch('search/search_index.json')).json()
+        window.__worker = new Worker(worker)
+        const ready = new Promise(resolve => window.__worker.addEventListener('message',
+            ({data}) => { if (data.type === 1) resolve() }))
+        window.__worker.postMessage({type: 0, data: {config: lean.config, docs: lean.docs, options: {suggest: false}}})
+        await ready
+    }
+    const result = new Promise(resolve => window.__worker.addEventListener('message', function once({data}) {
+        if (data.type === 3) { window.__worker.removeEventListener('message', once); resolve(data.data) }
+    }))
+    window.__worker.postMessage({type: 2, data: query})
+    return (await result).items.map(group => group[0].location)
+}"""
+
+
+def test_a_page_open_while_the_site_is_published_again_still_finds_what_it_asks_for(browser, site, tmp_path):
+    # Shards are named by their content, so a new build removes the files an open page's head names.
+    import shutil
+
+    from kb.browser import serve_directory
+
+    _small_shards(site, tmp_path)
+    worker = "assets/javascripts/workers/kb-search.js"
+    (tmp_path / worker).parent.mkdir(parents=True)
+    shutil.copy(site / worker, tmp_path / worker)
+    (tmp_path / "index.html").write_text("<!doctype html><title>redeploy</title>", encoding="utf-8")
+    with serve_directory(tmp_path) as base:
+        page = browser.new_page()
+        page.goto(f"{base}/index.html")
+        before = page.evaluate(_ASK, [worker, "深度学习"])
+        old = {p.name for p in (tmp_path / "search/kb").iterdir()}
+        _small_shards(site, tmp_path, postings_bytes=3_000, text_bytes=5_000)  # published again
+        new = {p.name for p in (tmp_path / "search/kb").iterdir()}
+        assert len(old & new) < len(old) / 2  # the head the page holds is gone, and most shards it names
+        after = [page.evaluate(_ASK, [worker, query]) for query in ("调参", "深度学习")]
+        page.close()
+    assert before and after[0]
+    assert after[1] == before  # the same index, cut otherwise

@@ -58,7 +58,7 @@ scope.onmessage = event => {
     }, error => console.error("search: the index could not be loaded", error))
   } else if (message.type === QUERY) {
     const result = ++results
-    pending = pending.then(() => engine ? engine.answer(message.data) : null)
+    pending = pending.then(() => engine ? answer(message.data) : null)
       .then(answer => {
         scope.postMessage({ type: RESULT, data: { ...(answer ? answer.data : { items: [] }), kb: result } })
         /* The texts of the pages Material renders later, as the list scrolls, follow in the
@@ -73,10 +73,28 @@ scope.onmessage = event => {
   }
 }
 
-async function fetchJSON(url) {
-  const response = await fetch(url)
+/* A file of the index is not there: the site was published again after this page fetched the head
+   (every file's name carries a hash of its content, so a new build removes the old names). */
+class Gone extends Error {}
+
+async function fetchJSON(url, init = {}) {
+  const response = await fetch(url, init)
+  if (response.status === 404) throw new Gone(`${url}: 404`)
   if (!response.ok) throw new Error(`${url}: ${response.status}`)
   return response.json()
+}
+
+/* The engine's answer to `query`; if the site was published again meanwhile, the index as it is
+   now (search_index.json asked of the server again, not taken from the cache) answers instead. */
+async function answer(query) {
+  try {
+    return await engine.answer(query)
+  } catch (error) {
+    if (!(error instanceof Gone)) throw error
+    const folder = new URL(SEARCH_FOLDER, scope.location.href)
+    engine = await Engine.open(await fetchJSON(new URL("search_index.json", folder), { cache: "no-cache" }))
+    return engine.answer(query)
+  }
 }
 
 function stripTags(html) {
