@@ -162,3 +162,24 @@ def test_kb_generate_in_a_new_process_starts_from_the_last_and_writes_the_same_p
     cold = generate(tmp_path / "cold")
     assert warm == cold
     assert any("第二段落" in text.decode() for text in warm.values())
+
+
+def test_kb_check_in_a_new_process_reports_a_carried_entrys_problems_until_it_is_fixed(mini):
+    def check() -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "kb", "check", str(mini)], capture_output=True, text=True,
+                              cwd=ROOT)
+
+    alpha, beta = mini / "answers/100/alpha.md", mini / "answers/100/beta.md"
+    good = {path: path.read_text(encoding="utf-8") for path in (alpha, beta)}
+    alpha.write_text(good[alpha].replace("stance: not-maths", "stance: nope"), encoding="utf-8")  # the checks
+    beta.write_text(good[beta].replace("order: 2", "order: two"), encoding="utf-8")  # the parse
+    first = check()
+    assert first.returncode == 1
+    assert "answers/100/alpha.md:13: stance: unknown stance 'nope'" in first.stderr
+    assert "answers/100/beta.md:4: order: expected a whole number" in first.stderr
+    assert memo.cache_file(mini).exists()
+    again = check()  # the entries' parse and its problems come from the file now
+    assert (again.returncode, again.stderr) == (first.returncode, first.stderr)
+    for path, text in good.items():
+        path.write_text(text, encoding="utf-8")
+    assert check().returncode == 0

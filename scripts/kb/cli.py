@@ -32,13 +32,15 @@ def _summary(problems: Sequence[Problem]) -> str:
 
 def cmd_check(args: argparse.Namespace) -> int:
     from kb.load import load
+    from kb.memo import carried
     from kb.validate import check
 
     root = Path(args.path)
     if not root.is_dir():
         print(f"kb check: {root} is not a folder", file=sys.stderr)
         return 2
-    problems = check(load(root))
+    with carried(root):
+        problems = check(load(root))
     _print_problems(problems, github=args.format == "github")
     if errors(problems):
         print(f"kb check: {_summary(problems)}", file=sys.stderr)
@@ -48,7 +50,8 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
-    from kb.pipeline import carried, generate
+    from kb.memo import carried
+    from kb.pipeline import generate
 
     with carried(Path(args.root)):
         report, warnings = generate(Path(args.root))
@@ -59,7 +62,8 @@ def cmd_generate(args: argparse.Namespace) -> int:
 
 def cmd_build(args: argparse.Namespace) -> int:
     from kb import site
-    from kb.pipeline import carried, generate, one_pass
+    from kb.memo import carried
+    from kb.pipeline import generate, one_pass
 
     root = Path(args.root).resolve()
     started = time.perf_counter()
@@ -78,7 +82,8 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     from kb import site
-    from kb.pipeline import carried, load_checked
+    from kb.memo import carried
+    from kb.pipeline import load_checked
 
     root = Path(args.root).resolve()
     try:

@@ -6,12 +6,12 @@ entry (links, keywords, search text) depends only on that entry and on a few thi
 so an edit to one entry recomputes that entry. Keys are the inputs themselves, compared by value, so
 a carried result is the one a fresh computation would give.
 
-`kb build` and `kb generate` run in a new process each time; :func:`save` keeps what the last pass
-carried in a file and :func:`restore` hands it to the next process, so that a build after an edit
-to one entry also recomputes that entry only. Contexts and keys are compared by value for this
-reason (never an object's identity). The file is valid only for the code that wrote it (``key``, see
-:func:`code_digest`), and it lives in the user's cache folder, not in the project: it is a
-pickle, and a pickle must never come from a pull request.
+`kb check`, `kb generate` and `kb build` run in a new process each time; :func:`save` keeps what the
+last pass carried in a file and :func:`restore` hands it to the next process (:func:`carried` does
+both around a command), so that a build after an edit to one entry also recomputes that entry only.
+Contexts and keys are compared by value for this reason (never an object's identity). The file is
+valid only for the code that wrote it (``key``, see :func:`code_digest`), and it lives in the user's
+cache folder, not in the project: it is a pickle, and a pickle must never come from a pull request.
 """
 
 from __future__ import annotations
@@ -20,7 +20,8 @@ import hashlib
 import os
 import pickle
 import sys
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterator
+from contextlib import contextmanager
 from importlib import metadata
 from pathlib import Path
 from typing import Generic, TypeVar
@@ -166,7 +167,7 @@ def save(path: Path, key: str) -> None:
                         protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(temporary, path)
         _computed = False
-    except OSError:
+    except (OSError, pickle.PicklingError, TypeError, AttributeError, RecursionError):
         temporary.unlink(missing_ok=True)
 
 
@@ -186,3 +187,17 @@ def restore(path: Path, key: str) -> bool:
         else:
             _RESTORED[name] = state
     return True
+
+
+@contextmanager
+def carried(root: Path, fresh: bool = False) -> Iterator[None]:
+    """Within, the carries start from what the last `kb` command on ``root`` saved, unless ``fresh``;
+    afterwards, even after an error (results are kept by their inputs, so they hold whatever the
+    outcome), what they hold is saved for the next one."""
+    path, key = cache_file(root), code_digest()
+    if not fresh:
+        restore(path, key)
+    try:
+        yield
+    finally:
+        save(path, key)

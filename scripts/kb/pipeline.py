@@ -8,7 +8,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from kb import memo
 from kb.derive import Indexes, derive
 from kb.load import load
 from kb.model import Collection
@@ -56,20 +55,6 @@ def _scan(root: Path) -> tuple:
                 stat = os.stat(os.path.join(path, name))
                 found.append((Path(path, name).as_posix(), stat.st_size, stat.st_mtime_ns))
     return tuple(sorted(found))
-
-
-@contextmanager
-def carried(root: Path, fresh: bool = False) -> Iterator[None]:
-    """Within, the generator starts from what the last `kb build`, `kb generate` or `kb serve` of
-    ``root`` carried (kb.memo), unless ``fresh``; afterwards, even after an error (results are kept by
-    their inputs, so they hold whatever the outcome), what it carries is saved for the next one."""
-    path, key = memo.cache_file(root), memo.code_digest()
-    if not fresh:
-        memo.restore(path, key)
-    try:
-        yield
-    finally:
-        memo.save(path, key)
 
 
 # Roots inside one_pass(): their state as read on entry, and a number for the pass.
