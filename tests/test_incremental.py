@@ -7,6 +7,10 @@ import sys
 from pathlib import Path
 
 from kb.incremental import merge_docs
+from kb.pipeline import generate, one_pass
+from kb.search_index import read_index
+from kb.search_tokens import Cutter
+from kb.site import SUBDIR, build_site
 
 from support.site import project_with
 
@@ -45,6 +49,28 @@ def test_an_edit_renders_only_its_pages_and_the_site_equals_a_full_build(mini, t
     assert sorted(incremental) == sorted(full)
     assert [name for name in full if incremental[name] != full[name]] == []
     assert "第二段落" in (project / "site/answers/alpha.html").read_text(encoding="utf-8")
+
+
+def test_a_pass_after_an_edit_cuts_only_the_changed_index_entries_of_each_language(mini, tmp_path, monkeypatch):
+    # As `kb serve` does: one process, one pass per edit. Both languages' indexes carry their counts
+    # (their settings name the same search language, which must not make them share one carry).
+    project, site_dir = project_with(tmp_path, mini), tmp_path / "site"
+
+    def one_build() -> bool:
+        with one_pass(project):
+            generate(project)
+            return build_site(project, site_dir, strict=False)
+
+    one_build()
+    cut: list[str] = []
+    counts = Cutter.counts
+    monkeypatch.setattr(Cutter, "counts", lambda self, html: cut.append(html) or counts(self, html))
+    path = project / "answers/100/alpha.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("第二段，", "第二段落，"), encoding="utf-8")
+    assert one_build()
+    fields = sum(2 * len(read_index(site_dir / sub / "search")["docs"]) for sub in SUBDIR.values())
+    assert any("第二段落" in text.replace("\u200b", "") for text in cut)  # the worker's word breaks
+    assert 0 < len(cut) < fields / 5
 
 
 def test_a_removed_entry_or_a_changed_template_means_a_full_build(mini, tmp_path):

@@ -168,6 +168,6 @@ def on_post_build(config: MkDocsConfig) -> None:
             # The plugin's entries, ours, and in a dirty build those of the pages not rendered again.
             return incremental.merge_docs(_build.previous_docs, docs + _build.own_docs, _build.rebuilt,
                                           _build.page_order)
-        search_index.extend_index(Path(config.site_dir), merge)
+        search_index.extend_index(Path(config.site_dir), merge, _lang(config))
     if site.serving and _lang(config) == "zh":
         site.build_language(_root(config), "en", Path(config.site_dir) / site.SUBDIR["en"], strict=False)

@@ -95,7 +95,7 @@ def write_shards(search_dir: Path, files: dict[str, str]) -> None:
             stale.unlink()
 
 
-def extend_index(site_dir: Path, merge: Callable[[list[dict]], list[dict]]) -> None:
+def extend_index(site_dir: Path, merge: Callable[[list[dict]], list[dict]], language: str) -> None:
     """Complete the index Material's plugin wrote in ``search/search_index.json``, add the character
     table and the postings (kb.search_tokens), and write it again, in shards (kb.search_shards).
 
@@ -103,14 +103,14 @@ def extend_index(site_dir: Path, merge: Callable[[list[dict]], list[dict]]) -> N
     and, in a dirty build, those of the pages not rendered again (kb.incremental). The whole index
     is written as ``search/search_index.js`` (``var __index = ...``, compact, keys sorted), which is
     what Material loads instead of the JSON when the site is opened from disk (file://); the JSON
-    keeps the config and names the shards' head.
+    keeps the config and names the shards' head. ``language`` is the site's: each language carries
+    its own postings counts (the indexes' own ``lang`` settings may be equal).
     """
     search_dir = site_dir / "search"
     path = search_dir / "search_index.json"
     index = json.loads(path.read_text(encoding="utf-8"))
     index["docs"] = merge(index["docs"])
     t2s = traditional_to_simplified()
-    language = ",".join(index["config"].get("lang") or ())  # each language carries its own counts
     cut = postings(index["docs"], index["config"]["separator"], t2s, index=language)
     index["config"]["kb"] = {"t2s": t2s, "postings": cut}
     lean, files = search_shards.split(index)
