@@ -7,6 +7,7 @@ import dataclasses
 from collections import Counter
 
 import jieba
+import jinja2
 import pytest
 
 from kb import derive as derive_module
@@ -87,6 +88,8 @@ EDITS = {
                                      if "engineering" not in c.answers[7].themes else c.answers[7].themes[:2]),
     "author": lambda c: _with_answer(c, 2, author=Author(id="new-person", kind="named", name="新作者",
                                                          name_en="New Person")),
+    "summary and stance": lambda c: _with_answer(c, 6, summary=Text(zh="新的摘要。", en="A new summary."),
+                                                 stance=next(s.id for s in c.stances if s.id != c.answers[6].stance)),
     "glossary": lambda c: dataclasses.replace(c, terms=(
         dataclasses.replace(c.terms[0], aliases=dataclasses.replace(c.terms[0].aliases, zh=("问题",)),
                             definition=Text(zh="改过的定义。", en="A changed definition.")), *c.terms[1:])),
@@ -128,3 +131,17 @@ def test_an_edit_to_one_entry_links_that_entry_and_scores_only_its_neighbours_ag
     assert collection.answers[3].id in scored
     # Synthetic entries share most of their words, so many are neighbours; still not all of them.
     assert 1 < len(scored) < 0.8 * len(collection.answers)
+
+
+def test_an_edit_to_the_words_of_one_entry_renders_answer_pages_only(collection, monkeypatch):
+    # The listing pages (themes, authors, questions, stances, glossary, every entry) show no entry's
+    # words: an edit that adds no glossary term leaves them as they were.
+    memo.forget()
+    render_site(derive(collection))
+    rendered: list[str] = []
+    render = jinja2.Template.render
+    monkeypatch.setattr(jinja2.Template, "render",
+                        lambda self, *a, **k: rendered.append(self.name) or render(self, *a, **k))
+    first, *rest = collection.answers[4].paragraphs
+    render_site(derive(_with_answer(collection, 4, paragraphs=(first + "（编辑）", *rest))))
+    assert set(rendered) == {"answer.md.j2"} and len(rendered) < 0.2 * len(collection.answers)

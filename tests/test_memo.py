@@ -4,6 +4,7 @@ entry, in a new process, recomputes that entry only, and a saved file is used on
 from __future__ import annotations
 
 import dataclasses
+import gc
 import os
 import pickle
 import subprocess
@@ -83,6 +84,21 @@ def test_a_broken_or_foreign_file_is_no_head_start_and_no_error(carries, tmp_pat
     assert memo.restore(path, "k") is False
     path.write_bytes(pickle.dumps((memo.FORMAT + 1, "k", {})))
     assert memo.restore(path, "k") is False
+    assert gc.isenabled()  # paused while reading, whatever the file held
+
+
+def test_restored_results_are_left_to_reference_counting(carries, tmp_path):
+    carry, _ = carries
+    _pass(carry, None, ["a"], [])
+    path = tmp_path / "carried.pickle"
+    memo.save(path, "k")
+    memo.forget()
+    frozen = gc.get_freeze_count()
+    try:
+        assert memo.restore(path, "k") and gc.isenabled()
+        assert gc.get_freeze_count() > frozen  # the collector of cycles leaves them alone
+    finally:
+        gc.unfreeze()
 
 
 def test_a_context_only_this_process_knows_is_left_out_and_the_others_saved(carries, tmp_path):

@@ -16,6 +16,7 @@ cache folder, not in the project: it is a pickle, and a pickle must never come f
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import pickle
@@ -173,7 +174,14 @@ def save(path: Path, key: str) -> None:
 
 def restore(path: Path, key: str) -> bool:
     """Hand the carries what a process with the same ``key`` saved in ``path``; False (and nothing
-    restored) when there is no such file, or it was written by other code, or it cannot be read."""
+    restored) when there is no such file, or it was written by other code, or it cannot be read.
+
+    What is restored lives as long as the process, so the collector of reference cycles is kept out
+    of it: paused while the file is read (millions of new objects would start a full collection
+    several times over) and told afterwards to leave what exists now alone (``gc.freeze``); objects
+    that lose their last reference are still freed at once."""
+    collecting = gc.isenabled()
+    gc.disable()
     try:
         with path.open("rb") as file:
             saved_format, saved_key, states = pickle.load(file)
@@ -181,11 +189,15 @@ def restore(path: Path, key: str) -> bool:
             return False
     except Exception:  # a missing, truncated or foreign file only means no head start
         return False
+    finally:
+        if collecting:
+            gc.enable()
     for name, state in states.items():
         if name in _ALL:
             _ALL[name].set_state(state)
         else:
             _RESTORED[name] = state
+    gc.freeze()
     return True
 
 

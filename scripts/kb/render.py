@@ -8,7 +8,7 @@ templates link to each other as ``../<section>/<page>.md`` and MkDocs checks eve
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
 import jinja2
@@ -146,15 +146,38 @@ def answer_inputs(w: Words, answer: Answer) -> tuple:
             neighbour(ix.previous[answer.id]), neighbour(ix.next[answer.id]))
 
 
+def outline(answer: Answer) -> Answer:
+    """The entry without its words: what a page that lists it (and never quotes it) can show."""
+    return replace(answer, paragraphs=(), paragraph_lines=(), body_line=0, translation=None)
+
+
 def author_inputs(w: Words, author: Author, answers: tuple[Answer, ...]) -> tuple:
     """Everything author.md.j2 shows: the author, and how each of their entries is listed."""
-    return (author, tuple((a, w.title(a), w.ix.stances[a.stance].label) for a in answers))
+    return (author, tuple((outline(a), w.title(a), w.ix.stances[a.stance].label) for a in answers))
 
 
 # Answer and author pages (most of the site) are carried between passes while serving (kb.memo), per
 # language; the templates they are made with (their text) are the context.
 CARRIED = ("answer.md.j2", "author.md.j2", "_macros.md.j2")
 _PAGES: dict[str, Carry[tuple, str]] = {lang: Carry(f"render.pages.{lang}") for lang in LANGS}
+# The listing pages (every entry, theme, author, question, stance, the glossary) are carried too, all
+# or none: the context is their templates and everything they show of the collection (listed()).
+LISTING = ("answers_index.md.j2", "theme.md.j2", "themes_index.md.j2", "authors_index.md.j2", "question.md.j2",
+           "questions_index.md.j2", "stances.md.j2", "glossary.md.j2", "_macros.md.j2")
+_LISTINGS: dict[str, Carry[str, str]] = {lang: Carry(f"render.listings.{lang}") for lang in LANGS}
+
+
+def listed(ix: Indexes, lang: str) -> tuple:
+    """Everything the listing pages show of the collection, as a value: each entry without its text
+    (they list entries, never quote them), the questions, themes, stances, the glossary, and the
+    entries each term appears in. An edit to an entry's words leaves this equal unless it adds or
+    removes a glossary term, and the listing pages are not rendered again. (A listing template that
+    comes to show more of an entry must add it here; the tests of kb.memo compare carried pages with
+    fresh ones after each kind of edit.)"""
+    entries = tuple(outline(a) for a in ix.answers)
+    appears = tuple((term_id, tuple(a.id for a in found)) for term_id, found in ix.backlinks.items())
+    return (entries, tuple(ix.questions.values()), tuple(ix.themes.values()), tuple(ix.stances.values()),
+            ix.terms[lang], appears)
 
 
 def render_site(ix: Indexes) -> dict[str, str]:
@@ -166,11 +189,19 @@ def render_site(ix: Indexes) -> dict[str, str]:
         common = {"lang": lang, "w": words, "t": words.t, "t_en": UI["en"], "ix": ix, "mark": GENERATED_MARK,
                   "symbols": POSITION_SYMBOLS}
 
+        def sources(names: tuple[str, ...]) -> tuple[str, ...]:
+            return tuple(env.loader.get_source(env, name)[0] for name in names)  # type: ignore[union-attr]
+
+        listings = _LISTINGS[lang]
+        listings.start((sources(LISTING), listed(ix, lang)))
+
         def page(path: str, template: str, **context: object) -> None:
-            pages[f"{lang}/{path}"] = env.get_template(template).render(**common, **context)  # noqa: B023
+            """A listing page: reused from the last pass if nothing it shows has changed."""
+            pages[f"{lang}/{path}"] = listings.get(  # noqa: B023
+                path, lambda: env.get_template(template).render(**common, **context))  # noqa: B023
 
         carry = _PAGES[lang]
-        carry.start(tuple(env.loader.get_source(env, name)[0] for name in CARRIED))  # type: ignore[union-attr]
+        carry.start(sources(CARRIED))
 
         def carried(path: str, template: str, inputs: tuple, **context: object) -> None:
             """A page that shows only ``inputs`` of the collection: reused from the last pass if they are equal."""
