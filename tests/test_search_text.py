@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import html
 from types import SimpleNamespace
 
@@ -9,9 +10,9 @@ import jieba
 
 from kb.derive import derive
 from kb.load import load
-from kb.model import oneline
+from kb.model import Text, oneline
 from kb.render import Words
-from kb.search_index import index_entries, without_excluded
+from kb.search_index import add_user_words, index_entries, without_excluded
 from kb.search_text import ZWSP, answer_pages, join_words, page_text, segment
 
 from support.site import ROOT
@@ -93,3 +94,14 @@ def test_materials_indexer_gives_the_same_entries_for_the_reduced_page():
     # same name, so text after a nested </div> would be indexed; here the whole element is left out.
     assert "Also left out" in index_entries(page, PAGE, None)[0]["text"]
     assert "Also left out" not in index_entries(page, without_excluded(PAGE), None)[0]["text"]
+
+
+def test_jieba_keeps_whole_exactly_the_words_of_the_collection_it_was_last_given():
+    collection = load(ROOT).collection
+    theme = collection.themes[0]
+    renamed = dataclasses.replace(theme, label=Text(zh="甲乙丙丁戊", en=theme.label.en))
+    sentence = "他说甲乙丙丁戊了"
+    assert "甲乙丙丁戊" in add_user_words(dataclasses.replace(collection, themes=(renamed, *collection.themes[1:])))
+    assert "甲乙丙丁戊" in jieba.lcut(sentence)
+    assert "甲乙丙丁戊" not in add_user_words(collection)  # renamed back, as `kb serve` sees an edit
+    assert "甲乙丙丁戊" not in jieba.lcut(sentence)  # as in a process that never saw the other name

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from kb.browser import fetch, kb_serve, reload_after
+from kb.memo import CACHE_ENV, cache_file
 
 from support.site import project_with
 
@@ -62,3 +63,13 @@ def test_a_content_error_is_reported_with_its_line_and_the_last_good_site_stays_
     _, page = reload_after(base, "answers/alpha.html", lambda: _replace(answer, "pratice", "practice"))
     assert "核心是理解问题" in page
     _wait_for(lambda: log.read_text("utf-8").count("kb: built both languages") >= 2, "the rebuild after the fix")
+
+
+def test_a_server_stopped_with_sigterm_saves_what_it_carries(mini, tmp_path, monkeypatch):
+    # kb_serve stops the server as a service manager or a container runtime does: with SIGTERM.
+    project, log = project_with(tmp_path, mini), tmp_path / "serve.log"
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "carried"))
+    with kb_serve(project, log, "answers/alpha.html"):
+        assert not cache_file(project).exists()
+    assert cache_file(project).is_file()  # the next kb build starts from it
+    assert "Shutting down" in log.read_text("utf-8") and "Traceback" not in log.read_text("utf-8")

@@ -77,8 +77,12 @@ def kb_serve(project: Path, log: Path, page: str, timeout: float = 120, options:
                     time.sleep(0.2)
             yield base
         finally:
-            process.terminate()
-            process.wait(timeout=30)
+            process.terminate()  # the server saves what it carries (kb.memo), then stops
+            try:
+                process.wait(timeout=120)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
 
 
 def reload_after(base: str, page: str, edit: Callable[[], object], timeout: float = 120) -> tuple[float, str]:

@@ -7,6 +7,7 @@ command exits 1, never with a traceback. Usage errors exit 2.
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 import time
 from collections.abc import Sequence
@@ -86,6 +87,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from kb.pipeline import load_checked
 
     root = Path(args.root).resolve()
+
+    def stop(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt  # as Ctrl-C: the server shuts down, and what it carries is saved
+
+    signal.signal(signal.SIGTERM, stop)  # how service managers and container runtimes stop a process
     try:
         with carried(root):
             load_checked(root)  # refuse to start on a broken collection; later errors are shown while serving

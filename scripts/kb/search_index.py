@@ -43,12 +43,26 @@ def user_words(collection: Collection) -> list[str]:
     return sorted(w for w in words if re.search(r"[\u4e00-\u9fff]", w) and " " not in w)
 
 
+_taught: list[tuple[str, ...]] = []  # the words jieba's global tokenizer was last taught here
+
+
 def add_user_words(collection: Collection) -> tuple[str, ...]:
-    """Add the collection's words to jieba's global tokenizer; returns them."""
+    """Teach jieba's global tokenizer (Material's search plugin cuts with it, and so do kb.search_text's
+    texts) the collection's words, and only those; returns them.
+
+    When the words differ from the last ones taught (`kb serve` after a glossary edit), the tokenizer
+    starts again from jieba's dictionary: a removed or renamed term must stop keeping its word whole,
+    and a word's frequency is suggested from what the tokenizer knows, so the words are always taught
+    in the same order to the same dictionary, as in a fresh process."""
     words = tuple(user_words(collection))
-    initialized(jieba.dt)  # from the dictionary kb.terms has read already
-    for word in words:
-        jieba.add_word(word)
+    if _taught != [words]:
+        tk = jieba.dt
+        with tk.lock:
+            tk.initialized = False
+            initialized(tk)  # a fresh copy of the dictionary kb.terms has read already
+        for word in words:
+            tk.add_word(word)
+        _taught[:] = [words]
     return words
 
 
