@@ -16,8 +16,10 @@ from kb.derive import Indexes, derive
 from kb.load import load
 from kb.memo import Carry
 from kb.model import LANGS, Author, Collection, Text
+from kb.related import related_answers
 from kb.render import render_site
 from kb.search_text import answer_pages
+from kb.terms import TermMatcher
 
 from support.site import ROOT
 
@@ -145,3 +147,22 @@ def test_an_edit_to_the_words_of_one_entry_renders_answer_pages_only(collection,
     first, *rest = collection.answers[4].paragraphs
     render_site(derive(_with_answer(collection, 4, paragraphs=(first + "（编辑）", *rest))))
     assert set(rendered) == {"answer.md.j2"} and len(rendered) < 0.2 * len(collection.answers)
+
+
+def test_dot_products_through_the_postings_or_candidate_by_candidate_are_the_same_floats(collection):
+    memo.forget()
+    related_answers(collection.answers, TermMatcher(collection.terms))
+    vectors = related._LAST.value.vectors  # as scored: the keywords too common to tell entries apart dropped
+    postings: dict[str, list[str]] = {}
+    for key, vector in vectors.items():
+        for word in vector:
+            postings.setdefault(word, []).append(key)
+    scorer = related._Scorer(vectors, postings, {a.id: a for a in collection.answers},
+                             {a.id: i for i, a in enumerate(collection.answers)})
+    for key, mine in vectors.items():
+        others = set(vectors) - {key}
+        walked = scorer.dots(mine, others, through_postings=True)
+        assert walked == scorer.dots(mine, others, through_postings=False)
+        assert walked == {other: sum(weight * vectors[other][word] for word, weight in mine.items()
+                                     if word in vectors[other])
+                          for other in others if not vectors[other].keys().isdisjoint(mine)}

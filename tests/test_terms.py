@@ -19,6 +19,8 @@ from kb.related import related_answers
 from kb.suggest import suggest_terms
 from kb.terms import TermMatcher
 
+from support.site import ROOT
+
 
 def term(id: str, zh: str, en: str, zh_aliases=(), en_aliases=(), match_in=("zh", "en")) -> Term:
     return Term(id=id, kind="technical", zh=zh, en=en, aliases=Aliases(tuple(zh_aliases), tuple(en_aliases)),
@@ -139,6 +141,25 @@ def test_related_answers_are_three_with_reasons(mini):
     result = related_answers(collection.answers, TermMatcher(collection.terms))
     assert [r.answer_id for r in result["beta"]] == ["gamma", "alpha"]  # only two others exist
     assert result["beta"][0].themes == ("maths", "practice")
+
+
+def test_related_answers_of_the_real_collection_are_the_all_pairs_ranking():
+    # Under related.CANDIDATE_CAP entries every shared keyword finds a candidate: the result is exact.
+    from kb import related
+
+    collection = load_checked(ROOT).collection
+    result = related_answers(collection.answers, TermMatcher(collection.terms))
+    vectors = related._LAST.value.vectors
+    for answer in collection.answers:
+        mine, scored = vectors[answer.id], []
+        for position, other in enumerate(collection.answers):
+            theirs = vectors[other.id]
+            themes = len(set(answer.themes) & set(other.themes)) / len(set(answer.themes) | set(other.themes))
+            dot = sum(weight * theirs[word] for word, weight in mine.items() if word in theirs)
+            cosine = dot / (related._norm(mine) * related._norm(theirs)) if dot else 0.0
+            if other is not answer and round(themes + cosine, 6) > 0:
+                scored.append((-round(themes + cosine, 6), position, other.id))
+        assert [r.answer_id for r in result[answer.id]] == [other for _, _, other in sorted(scored)[:3]]
 
 
 def _generated_digest(root) -> str:

@@ -161,19 +161,39 @@ class _Scorer:
         self.vectors, self.postings, self.by_id, self.position = vectors, postings, by_id, position
         self.norms = {key: _norm(vector) for key, vector in vectors.items()}
 
+    def dots(self, mine: dict[str, float], candidates: set[str],
+             through_postings: bool | None = None) -> dict[str, float]:
+        """Dot products of ``mine`` with the candidates' vectors (those that share a keyword), summed in
+        the order of its keywords, so the same floats as a pairwise sum: through the postings of its
+        keywords, or candidate by candidate, whichever walks less (``through_postings`` chooses). The
+        postings grow with N (a keyword held by a few per cent of the entries), the candidates do not:
+        walking the postings alone made scoring O(N²)."""
+        vectors, postings = self.vectors, self.postings
+        if through_postings is None:
+            through_postings = sum(len(postings[word]) for word in mine) <= len(candidates) * len(mine)
+        dots: dict[str, float] = {}
+        if through_postings:
+            for word, weight in mine.items():
+                for other_id in postings[word]:
+                    if other_id in candidates:
+                        dots[other_id] = dots.get(other_id, 0.0) + weight * vectors[other_id][word]
+        else:
+            for other_id in candidates:
+                theirs, dot, shared = vectors[other_id], 0.0, False
+                for word, weight in mine.items():
+                    if word in theirs:
+                        dot, shared = dot + weight * theirs[word], True
+                if shared:
+                    dots[other_id] = dot
+        return dots
+
     def top(self, answer: Answer, words: Iterable[str], by_themes: list[str]) -> tuple[Related, ...]:
         vectors, postings, by_id = self.vectors, self.postings, self.by_id
         candidates = {other for word in words if len(postings[word]) <= CANDIDATE_CAP for other in postings[word]}
         candidates.update(by_themes)
         candidates.discard(answer.id)
         mine, my_themes, my_norm = vectors[answer.id], set(answer.themes), self.norms[answer.id]
-        # Dot products through the postings of this entry's keywords, summed in the order of its
-        # keywords (so the same floats as a pairwise sum), for the candidates only.
-        dots: dict[str, float] = {}
-        for word, weight in mine.items():
-            for other_id in postings[word]:
-                if other_id in candidates:
-                    dots[other_id] = dots.get(other_id, 0) + weight * vectors[other_id][word]
+        dots = self.dots(mine, candidates)
         # Score every candidate, then describe only the winners (the reasons cost more than the scores).
         scored = []
         for other_id in candidates:
