@@ -151,9 +151,10 @@ def outline(answer: Answer) -> Answer:
     return replace(answer, paragraphs=(), paragraph_lines=(), body_line=0, translation=None)
 
 
-def author_inputs(w: Words, author: Author, answers: tuple[Answer, ...]) -> tuple:
-    """Everything author.md.j2 shows: the author, and how each of their entries is listed."""
-    return (author, tuple((outline(a), w.title(a), w.ix.stances[a.stance].label) for a in answers))
+def author_inputs(w: Words, author: Author, answers: tuple[Answer, ...], outlines: dict[str, Answer]) -> tuple:
+    """Everything author.md.j2 shows: the author, and how each of their entries is listed (``outlines``:
+    each entry's :func:`outline`, by id)."""
+    return (author, tuple((outlines[a.id], w.title(a), w.ix.stances[a.stance].label) for a in answers))
 
 
 # Answer and author pages (most of the site) are carried between passes while serving (kb.memo), per
@@ -167,14 +168,14 @@ LISTING = ("answers_index.md.j2", "theme.md.j2", "themes_index.md.j2", "authors_
 _LISTINGS: dict[str, Carry[str, str]] = {lang: Carry(f"render.listings.{lang}") for lang in LANGS}
 
 
-def listed(ix: Indexes, lang: str) -> tuple:
+def listed(ix: Indexes, outlines: dict[str, Answer], lang: str) -> tuple:
     """Everything the listing pages show of the collection, as a value: each entry without its text
     (they list entries, never quote them), the questions, themes, stances, the glossary, and the
     entries each term appears in. An edit to an entry's words leaves this equal unless it adds or
     removes a glossary term, and the listing pages are not rendered again. (A listing template that
     comes to show more of an entry must add it here; the tests of kb.memo compare carried pages with
-    fresh ones after each kind of edit.)"""
-    entries = tuple(outline(a) for a in ix.answers)
+    fresh ones after each kind of edit.) ``outlines``: each entry's :func:`outline`, by id."""
+    entries = tuple(outlines[a.id] for a in ix.answers)
     appears = tuple((term_id, tuple(a.id for a in found)) for term_id, found in ix.backlinks.items())
     return (entries, tuple(ix.questions.values()), tuple(ix.themes.values()), tuple(ix.stances.values()),
             ix.terms[lang], appears)
@@ -184,16 +185,16 @@ def render_site(ix: Indexes) -> dict[str, str]:
     """All generated pages of both languages, keyed by path under the output folder."""
     env = environment()
     pages: dict[str, str] = {}
+    # Both languages' carries compare these; each is made once.
+    outlines = {a.id: outline(a) for a in ix.answers}
+    source = {name: env.loader.get_source(env, name)[0] for name in {*LISTING, *CARRIED}}  # type: ignore[union-attr]
     for lang in LANGS:
         words = Words(lang, ix)
         common = {"lang": lang, "w": words, "t": words.t, "t_en": UI["en"], "ix": ix, "mark": GENERATED_MARK,
                   "symbols": POSITION_SYMBOLS}
 
-        def sources(names: tuple[str, ...]) -> tuple[str, ...]:
-            return tuple(env.loader.get_source(env, name)[0] for name in names)  # type: ignore[union-attr]
-
         listings = _LISTINGS[lang]
-        listings.start((sources(LISTING), listed(ix, lang)))
+        listings.start((tuple(source[name] for name in LISTING), listed(ix, outlines, lang)))
 
         def page(path: str, template: str, **context: object) -> None:
             """A listing page: reused from the last pass if nothing it shows has changed."""
@@ -201,7 +202,7 @@ def render_site(ix: Indexes) -> dict[str, str]:
                 path, lambda: env.get_template(template).render(**common, **context))  # noqa: B023
 
         carry = _PAGES[lang]
-        carry.start(sources(CARRIED))
+        carry.start(tuple(source[name] for name in CARRIED))
 
         def carried(path: str, template: str, inputs: tuple, **context: object) -> None:
             """A page that shows only ``inputs`` of the collection: reused from the last pass if they are equal."""
@@ -218,8 +219,8 @@ def render_site(ix: Indexes) -> dict[str, str]:
         page("themes/index.md", "themes_index.md.j2")
         for author in ix.authors.values():
             theirs = ix.answers_by_author[author.id]
-            carried(f"authors/{author.id}.md", "author.md.j2", author_inputs(words, author, theirs), author=author,
-                    answers=theirs)
+            carried(f"authors/{author.id}.md", "author.md.j2", author_inputs(words, author, theirs, outlines),
+                    author=author, answers=theirs)
         page("authors/index.md", "authors_index.md.j2")
         for question in ix.questions.values():
             page(f"questions/{question.id}.md", "question.md.j2", question=question,

@@ -25,7 +25,7 @@ import jieba
 from kb import search_shards
 from kb.model import Collection
 from kb.search_tokens import postings
-from kb.terms import initialized
+from kb.terms import fresh
 
 WORKER = "assets/javascripts/workers/kb-search.js"
 _MATERIAL_WORKER = re.compile(r'("search":\s*")([^"]*?)assets/javascripts/workers/search\.[0-9a-f]+\.min\.js"')
@@ -43,7 +43,7 @@ def user_words(collection: Collection) -> list[str]:
     return sorted(w for w in words if re.search(r"[\u4e00-\u9fff]", w) and " " not in w)
 
 
-_taught: list[tuple[str, ...]] = []  # the words jieba's global tokenizer was last taught here
+_taught: tuple[str, ...] | None = None  # the words jieba's global tokenizer was last taught here
 
 
 def add_user_words(collection: Collection) -> tuple[str, ...]:
@@ -54,15 +54,13 @@ def add_user_words(collection: Collection) -> tuple[str, ...]:
     starts again from jieba's dictionary: a removed or renamed term must stop keeping its word whole,
     and a word's frequency is suggested from what the tokenizer knows, so the words are always taught
     in the same order to the same dictionary, as in a fresh process."""
+    global _taught
     words = tuple(user_words(collection))
-    if _taught != [words]:
-        tk = jieba.dt
-        with tk.lock:
-            tk.initialized = False
-            initialized(tk)  # a fresh copy of the dictionary kb.terms has read already
+    if words != _taught:
+        tk = fresh(jieba.dt)  # a new copy of the dictionary kb.terms has read already
         for word in words:
             tk.add_word(word)
-        _taught[:] = [words]
+        _taught = words
     return words
 
 

@@ -46,20 +46,19 @@ def _dictionary() -> tuple[dict[str, int], int]:
     return tk.FREQ, tk.total
 
 
-def initialized(tk: jieba.Tokenizer) -> jieba.Tokenizer:
-    """``tk``, initialised (if it was not yet) with a copy of jieba's dictionary: the same state as
+def fresh(tk: jieba.Tokenizer) -> jieba.Tokenizer:
+    """``tk`` with a new copy of jieba's dictionary, whatever it was taught before: the same state as
     its own ``initialize()`` leaves, without reading the dictionary again."""
-    if not tk.initialized:
-        with tk.lock:
-            freq, total = _dictionary()
-            tk.FREQ, tk.total, tk.initialized = dict(freq), total, True
+    with tk.lock:
+        freq, total = _dictionary()
+        tk.FREQ, tk.total, tk.initialized = dict(freq), total, True
     return tk
 
 
 @cache
 def tokenizer(words: tuple[str, ...]) -> jieba.Tokenizer:
     """A jieba tokenizer of its own (the global one is left alone) that knows ``words``."""
-    tk = initialized(jieba.Tokenizer())
+    tk = fresh(jieba.Tokenizer())
     for word in words:
         tk.add_word(word)
     return tk
