@@ -22,6 +22,7 @@ from kb.load import load
 from kb.model import LANGS
 from kb.render import render_site
 from kb.search_index import read_index
+from kb.search_shards import pairs, read_docs
 from kb.viewmap import SHOWN, MapText, viewpoint_svg, wrap
 
 from support.site import ROOT, article, page, soup
@@ -164,18 +165,18 @@ def test_the_feed_lists_the_newest_additions_first_dated_from_the_content(mini):
 @pytest.mark.parametrize("lang", LANGS)
 def test_the_index_is_whole_in_its_script_and_in_shards_named_by_the_json(site, lang):
     """Pages opened from disk load search_index.js (all of it); served pages fetch search_index.json,
-    which names the head of the shards that the worker fetches (kb.search_shards)."""
+    which holds the head of the shards that the worker fetches (kb.search_shards)."""
     folder = site / ("en/" if lang == "en" else "") / "search"
     whole = read_index(folder)
     assert len(whole["docs"]) > 50 and len(whole["config"]["kb"]["postings"]) > 1000
     lean = json.loads((folder / "search_index.json").read_text(encoding="utf-8"))
     assert lean["docs"] == []
     assert {**lean["config"], "kb": None} == {**whole["config"], "kb": None}
-    head_path = folder / lean["config"]["kb"]["head"]
-    head = json.loads(head_path.read_text(encoding="utf-8"))
+    head = lean["config"]["kb"]["head"]
+    shards = folder / head["folder"]
 
     def shard(name: str) -> list:
-        text = (head_path.parent / name).read_text(encoding="utf-8")
+        text = (shards / name).read_text(encoding="utf-8")
         assert name.split(".")[1] == hashlib.sha1(text.encode()).hexdigest()[:12]  # named by content
         return json.loads(text)
 
@@ -184,10 +185,12 @@ def test_the_index_is_whole_in_its_script_and_in_shards_named_by_the_json(site, 
     texts = [text for name, count in head["texts"] for text in shard(name)]
     assert [len(shard(name)) for name, _ in head["texts"]] == [count for _, count in head["texts"]]
     assert sorted(postings) == sorted(whole["config"]["kb"]["postings"])
-    assert [{**meta, "text": text} for meta, text in zip(head["docs"], texts, strict=True)] == whole["docs"]
-    assert (head["separator"], head["t2s"]) == (whole["config"]["separator"], whole["config"]["kb"]["t2s"])
-    named = {head_path.name} | {name for name, _ in head["postings"] + head["texts"]}
-    assert {path.name for path in head_path.parent.iterdir()} == named  # nothing stale left beside them
+    assert [{**meta, "text": text} for meta, text in zip(read_docs(head["docs"]), texts, strict=True)] == [
+        {**doc, "title": doc["title"].replace("\u200b", ""), "text": doc["text"].replace("\u200b", "")}
+        for doc in whole["docs"]]  # without the zero-width spaces the postings no longer need
+    assert head["t2s"] == pairs(whole["config"]["kb"]["t2s"])
+    named = {name for name, _ in head["postings"] + head["texts"]}
+    assert {path.name for path in shards.iterdir()} == named  # nothing stale left beside them
 
 
 def test_no_built_page_links_to_a_folder_or_to_the_site_root(site):

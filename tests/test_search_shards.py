@@ -1,13 +1,16 @@
-"""kb.search_shards: the index split into a head, postings shards and text chunks, and written beside
-the JSON (kb.search_index.write_shards). The browser tests read the real site's shards with the worker."""
+"""kb.search_shards: the index split into a head (inside search_index.json), postings shards and text
+chunks written beside it (kb.search_index.write_shards). The browser tests read the real site's shards
+with the worker."""
 
 from __future__ import annotations
 
 import json
 import os
 
+import pytest
+
 from kb.search_index import write_shards
-from kb.search_shards import FOLDER, split
+from kb.search_shards import FOLDER, compact_docs, pairs, read_docs, split
 
 
 def index(texts: list[str]) -> dict:
@@ -20,12 +23,15 @@ def index(texts: list[str]) -> dict:
 
 def join(lean: dict, files: dict[str, str]) -> dict:
     """The whole index again, read as the worker reads the shards."""
-    head = json.loads(files[lean["config"]["kb"]["head"].removeprefix(f"{FOLDER}/")])
+    head = lean["config"]["kb"]["head"]
+    assert head["folder"] == f"{FOLDER}/"
     postings = [[token, gaps] for name, tokens in head["postings"]
                 for token, gaps in zip(tokens, json.loads(files[name]), strict=True)]
     texts = [text for name, _ in head["texts"] for text in json.loads(files[name])]
-    config = {**lean["config"], "separator": head["separator"], "kb": {"t2s": head["t2s"], "postings": postings}}
-    return {"config": config, "docs": [{**meta, "text": text} for meta, text in zip(head["docs"], texts, strict=True)]}
+    t2s = dict(zip(head["t2s"][::2], head["t2s"][1::2], strict=True))
+    config = {**lean["config"], "kb": {"t2s": t2s, "postings": postings}}
+    docs = read_docs(head["docs"])
+    return {"config": config, "docs": [{**meta, "text": text} for meta, text in zip(docs, texts, strict=True)]}
 
 
 def test_the_shards_hold_the_whole_index_tokens_in_order_and_texts_in_turn():
@@ -36,8 +42,8 @@ def test_the_shards_hold_the_whole_index_tokens_in_order_and_texts_in_turn():
     assert joined["docs"] == whole["docs"]
     assert joined["config"]["kb"]["postings"] == sorted(whole["config"]["kb"]["postings"])
     assert joined["config"]["kb"]["t2s"] == {"學": "学"}
-    head = json.loads(files[lean["config"]["kb"]["head"].removeprefix(f"{FOLDER}/")])
-    assert "text" not in head["docs"][0] and head["docs"][1]["boost"] == 2
+    head = lean["config"]["kb"]["head"]
+    assert head["docs"][0] == ["p0.html", "Title 0"] and head["docs"][1][2] == {"boost": 2}
     assert len(head["postings"]) > 3 and len(head["texts"]) > 5
     for name, _ in head["postings"]:
         assert len(files[name].encode()) <= 100
@@ -46,9 +52,8 @@ def test_the_shards_hold_the_whole_index_tokens_in_order_and_texts_in_turn():
 
 
 def test_an_entry_larger_than_a_chunk_gets_a_chunk_of_its_own():
-    lean, files = split(index(["short", "long " * 400, "short"]), text_bytes=100)
-    head = json.loads(files[lean["config"]["kb"]["head"].removeprefix(f"{FOLDER}/")])
-    assert [count for _, count in head["texts"]] == [1, 1, 1]
+    lean, _ = split(index(["short", "long " * 400, "short"]), text_bytes=100)
+    assert [count for _, count in lean["config"]["kb"]["head"]["texts"]] == [1, 1, 1]
 
 
 def test_the_same_index_gives_the_same_files_and_a_changed_text_a_new_head():
@@ -56,8 +61,36 @@ def test_the_same_index_gives_the_same_files_and_a_changed_text_a_new_head():
     assert split(whole) == split(index(["one", "two", "three"]))
     lean, files = split(whole)
     changed, changed_files = split(index(["one", "two", "three!"]))
-    assert changed["config"]["kb"]["head"] != lean["config"]["kb"]["head"]
+    assert changed["config"]["kb"]["head"]["texts"] != lean["config"]["kb"]["head"]["texts"]  # a new chunk name
     assert {n for n in files if n.startswith("p")} == {n for n in changed_files if n.startswith("p")}
+
+
+def test_texts_lose_their_zero_width_spaces():
+    lean, files = split(index(["深度\u200b学习", "plain"]))
+    assert json.loads(files[lean["config"]["kb"]["head"]["texts"][0][0]]) == ["深度学习", "plain"]
+
+
+def test_the_head_writes_each_entry_short_and_reads_back_as_it_was():
+    docs = [{"location": "index.html", "title": "深度\u200b学习"},
+            {"location": "index.html#怎么读", "title": "怎么\u200b读"},
+            {"location": "index.html#again", "title": "怎么读", "boost": 2},
+            {"location": "a.html", "title": "怎么读"},  # the same title, another page
+            {"location": "a.html", "title": "A", "tags": ["t"]},
+            {"location": "b.html#x", "title": "0"},
+            {"location": "", "title": ""},  # the root page of a site with directory URLs, and a section
+            {"location": "#top", "title": "Top"}]
+    compact = compact_docs(docs)
+    assert compact == [["index.html", "深度学习"], ["#怎么读", "怎么读"], ["#again", 0, {"boost": 2}],
+                       ["a.html", 0], ["a.html", "A", {"tags": ["t"]}], ["b.html#x", "0"], ["", ""], ["#top", "Top"]]
+    assert read_docs(compact) == [{**doc, "title": doc["title"].replace("\u200b", "")} for doc in docs]
+    with pytest.raises(ValueError, match="must follow it"):  # "#top" alone would read as a.html#top
+        compact_docs([{"location": "a.html", "title": "A"}, {"location": "#top", "title": "Top"}])
+
+
+def test_the_character_table_is_one_string_of_pairs_and_only_of_single_characters():
+    assert pairs({"學": "学", "們": "们", "俓": "𠇹"}) == "俓𠇹們们學学"  # 𠇹 is two UTF-16 units
+    with pytest.raises(ValueError, match="single characters"):
+        pairs({"乾隆": "干隆"})
 
 
 def test_writing_shards_adds_new_names_keeps_unchanged_files_and_removes_stale_ones(tmp_path):

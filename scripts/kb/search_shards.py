@@ -1,23 +1,26 @@
 """The search index in shards, so that a page fetches only what a query needs.
 
 Material's bundle fetches ``search/search_index.json`` on every page load and hands all of it to the
-worker: at N = 1,000 that was 5.4 MB per language, about 300 ms before the first query could run. The
-build now splits the full index (``split``) into
+worker: at N = 1,000 the whole index was 5.4 MB per language, about 300 ms before the first query could
+run. The build now splits the full index (``split``) into
 
-- a head, which the worker fetches when it starts: every entry's location, title and boost, the
-  vocabulary (each token listed under the shard that holds its postings), the length of each text
-  chunk, the separator and the traditional-to-simplified table;
+- a head, which ``search_index.json`` holds in its config (so the worker has it with the SETUP message,
+  without a request of its own): every entry's location, title and boost, written short
+  (``compact_docs``), the vocabulary (each token listed under the shard that holds its postings), the
+  length of each text chunk and the traditional-to-simplified table as one string of pairs;
 - postings shards of consecutive tokens in code point order (a Latin prefix's tokens sit together),
   each a list of the postings of its tokens in the head's order;
 - text chunks of consecutive entries, each a list of the entries' texts.
+
+Titles and texts lose the zero-width spaces Material's plugin cut them with (a third of the texts'
+bytes): the postings are cut already, and the worker shows a title or text and compares a title whole.
 
 A query fetches the shards of the tokens it matches and the chunks of the entries on the first pages
 of its result, then, in the background, those of the rest (the worker, workers/kb-search.js, says
 why); each file is fetched once per page. Shards and chunks of about 128 KB answered the benchmark's
 queries faster at N = 1,000 than 32 or 64 KB, and as fast as 256 KB. Every file's name carries a hash of
-its content, so a page holding an older head never mixes it with a newer build's shards.
-``search_index.json`` itself keeps only the config, naming the head. The whole index stays in
-``search_index.js``, which pages opened from disk load.
+its content, so a page holding an older head never mixes it with a newer build's shards. The whole
+index stays in ``search_index.js``, which pages opened from disk load.
 """
 
 from __future__ import annotations
@@ -26,10 +29,12 @@ import hashlib
 import json
 from collections.abc import Iterable, Iterator
 
+from kb.search_text import ZWSP
+
 FOLDER = "kb"  # inside the site's search/ folder
 POSTINGS_BYTES = 128_000
 TEXT_BYTES = 128_000
-META = ("location", "title", "tags", "boost")
+EXTRA = ("tags", "boost")  # what an entry may have besides its location, title and text
 
 
 def dumps(value: object) -> str:
@@ -38,6 +43,51 @@ def dumps(value: object) -> str:
 
 def _named(stem: str, text: str) -> str:
     return f"{stem}.{hashlib.sha1(text.encode('utf-8')).hexdigest()[:12]}.json"
+
+
+def compact_docs(docs: list[dict]) -> list[list]:
+    """Each entry as ``[location, title]``, plus ``{tags, boost}`` when it has either: a location in the
+    page of the entry before it is only its ``#anchor`` (as Material lists a page, then its sections);
+    a title equal to the one before it (without zero-width spaces) is ``0``. ``read_docs`` and the
+    worker read it back."""
+    compact: list[list] = []
+    page, title = "", None
+    for doc in docs:
+        location = doc["location"]
+        base, anchored, anchor = location.partition("#")
+        if not base and anchored and page:
+            raise ValueError(f"search entry {location!r}: a section of the site root's page must follow it")
+        item: list = [f"#{anchor}" if anchored and base == page else location]
+        page = base
+        shown = doc["title"].replace(ZWSP, "")
+        item.append(0 if shown == title else shown)
+        title = shown
+        if extra := {key: doc[key] for key in EXTRA if key in doc}:
+            item.append(extra)
+        compact.append(item)
+    return compact
+
+
+def read_docs(compact: list[list]) -> list[dict]:
+    """The entries' location, title, tags and boost from ``compact_docs`` (as the worker reads them)."""
+    docs: list[dict] = []
+    page, title = "", ""
+    for location, shown, *extra in compact:
+        if location.startswith("#"):
+            location = page + location
+        page = location.partition("#")[0]
+        title = title if shown == 0 else shown
+        docs.append({"location": location, "title": title, **(extra[0] if extra else {})})
+    return docs
+
+
+def pairs(t2s: dict[str, str]) -> str:
+    """The traditional-to-simplified table as one string, each traditional character followed by its
+    simplified one (half the bytes of the JSON object). The worker reads it by code point: 633 of the
+    simplified characters lie beyond the basic plane (俓 -> 𠇹)."""
+    if any(len(key) != 1 or len(value) != 1 for key, value in t2s.items()):
+        raise ValueError("the traditional-to-simplified table must map single characters")
+    return "".join(key + value for key, value in sorted(t2s.items()))
 
 
 def _batches(items: Iterable[tuple[object, str]], limit: int) -> Iterator[list[tuple[object, str]]]:
@@ -58,8 +108,9 @@ def _batches(items: Iterable[tuple[object, str]], limit: int) -> Iterator[list[t
 
 def split(index: dict, postings_bytes: int = POSTINGS_BYTES,
           text_bytes: int = TEXT_BYTES) -> tuple[dict, dict[str, str]]:
-    """The lean ``search_index.json`` and the files of ``search/kb/`` (name -> content) for ``index``,
-    a full index whose ``config.kb`` holds ``t2s`` and ``postings`` (kb.search_index.extend_index)."""
+    """The lean ``search_index.json`` (the config and the head) and the files of ``search/kb/``
+    (name -> content) for ``index``, a full index whose ``config.kb`` holds ``t2s`` and ``postings``
+    (kb.search_index.extend_index)."""
     config, docs = index["config"], index["docs"]
     files: dict[str, str] = {}
     vocabulary = []
@@ -70,16 +121,13 @@ def split(index: dict, postings_bytes: int = POSTINGS_BYTES,
         files[name] = text
         vocabulary.append([name, [token for token, _ in batch]])
     chunks = []
-    for number, batch in enumerate(_batches(((None, dumps(doc.get("text", ""))) for doc in docs), text_bytes)):
+    texts = ((None, dumps(doc.get("text", "").replace(ZWSP, ""))) for doc in docs)
+    for number, batch in enumerate(_batches(texts, text_bytes)):
         text = "[" + ",".join(item for _, item in batch) + "]"
         name = _named(f"t{number}", text)
         files[name] = text
         chunks.append([name, len(batch)])
-    head = dumps({"docs": [{key: doc[key] for key in META if key in doc} for doc in docs],
-                  "postings": vocabulary, "texts": chunks,
-                  "separator": config["separator"], "t2s": config["kb"]["t2s"]})
-    head_name = _named("head", head)
-    files[head_name] = head
-    lean = {"config": {**{k: v for k, v in config.items() if k != "kb"}, "kb": {"head": f"{FOLDER}/{head_name}"}},
-            "docs": []}
+    head = {"docs": compact_docs(docs), "folder": f"{FOLDER}/", "postings": vocabulary, "texts": chunks,
+            "t2s": pairs(config["kb"]["t2s"])}
+    lean = {"config": {**{k: v for k, v in config.items() if k != "kb"}, "kb": {"head": head}}, "docs": []}
     return lean, files

@@ -4,9 +4,10 @@
  * It speaks the protocol of Material's search worker (SETUP -> READY, QUERY -> RESULT with
  * `items: SearchItem[][]`), so the interface, its markup and its keyboard handling stay Material's.
  * The build cuts the index (scripts/kb/search_tokens.py, by the rules of `tokenize` below) and splits
- * it into shards (scripts/kb/search_shards.py): on SETUP this worker fetches the head (titles,
- * vocabulary, where each token's postings and each entry's text are), and a query fetches only the
- * postings of the tokens it matches and the texts of the entries it returns, each file once. A page
+ * it into shards (scripts/kb/search_shards.py): SETUP brings the head inside the index's config
+ * (titles, vocabulary, where each token's postings and each entry's text are), and a query fetches
+ * only the postings of the tokens it matches and the texts of the entries it returns, each file
+ * once. A page
  * opened from disk gets the whole index instead (kb-offline.js). What differs from Material is
  * matching (README, "Search", gives the measurements behind each rule):
  *
@@ -36,7 +37,7 @@ const HAN_RUN = /\p{Script=Han}+/gu
 const STOP = new Set(["的", "了", "是", "在", "和", "the", "a", "an", "of", "and", "or", "to", "in", "is", "what"])
 
 /* The search folder as seen from this script, which sits at assets/javascripts/workers/kb-search.js
-   (kb.search_index.WORKER): the head's path in the index config is relative to that folder. */
+   (kb.search_index.WORKER): the shards' folder named in the head is relative to it. */
 const SEARCH_FOLDER = "../../../search/"
 
 /* Ours: the texts of a result's later pages (see kb-search-client.js); Material ignores the type. */
@@ -103,6 +104,12 @@ function stripTags(html) {
     .replace(/&#39;|&#x27;/g, "'").replace(/&amp;/g, "&")
 }
 
+/* Text as shown and compared whole: without the zero-width spaces Material's plugin cut it with
+   (which the shards' titles and texts no longer have; the postings are cut already). */
+function visible(text) {
+  return text.replace(/\u200b/g, "")
+}
+
 function escapeRegExp(text) {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
 }
@@ -139,14 +146,30 @@ function distance(a, b, limit) {
 
 class Engine {
 
-  /* The engine for a SETUP message: over the index's shards when its config names a head, else over
-     the index it holds (a page opened from disk, or an index the build did not cut). */
-  static async open({ config, docs }) {
-    if (!(config.kb && config.kb.head)) return new Engine({ config, docs })
-    const folder = new URL(SEARCH_FOLDER, scope.location.href)
-    const head = await fetchJSON(new URL(config.kb.head, folder))
-    return new Engine({ config: { ...config, separator: head.separator, kb: { t2s: head.t2s } }, docs: head.docs },
-      { folder: new URL(config.kb.head, folder), postings: head.postings, texts: head.texts })
+  /* The engine for a SETUP message: over the index's shards when its config holds their head, else
+     over the index it holds (a page opened from disk, or an index the build did not cut). */
+  static open({ config, docs }) {
+    const head = config.kb && config.kb.head
+    if (!head) return new Engine({ config, docs })
+    const t2s = {}, pairs = [...head.t2s]  /* by code point: 俓 -> 𠇹 is beyond the basic plane */
+    for (let at = 0; at + 1 < pairs.length; at += 2) t2s[pairs[at]] = pairs[at + 1]
+    return new Engine({ config: { ...config, kb: { t2s } }, docs: Engine.readDocs(head.docs) },
+      { folder: new URL(head.folder, new URL(SEARCH_FOLDER, scope.location.href)),
+        postings: head.postings, texts: head.texts })
+  }
+
+  /* The entries of a head, written short by the build (kb.search_shards.compact_docs): a location
+     starting with # is in the page of the entry before it, a title 0 is the title before it. */
+  static readDocs(compact) {
+    const docs = []
+    let page = "", title = ""
+    for (const [short, shown, extra] of compact) {
+      const location = short.startsWith("#") ? page + short : short
+      page = location.split("#")[0]
+      if (shown !== 0) title = shown
+      docs.push({ location, title, ...(extra || {}) })
+    }
+    return docs
   }
 
   constructor({ config, docs }, shards = null) {
@@ -224,7 +247,7 @@ class Engine {
 
   /* A doc's title as a query is compared with it (for the docs a query finds, once each). */
   titleKey(doc) {
-    if (doc.titleKey === undefined) doc.titleKey = this.normalize(stripTags(doc.title)).replace(/\s+/g, "")
+    if (doc.titleKey === undefined) doc.titleKey = this.normalize(visible(stripTags(doc.title))).replace(/\s+/g, "")
     return doc.titleKey
   }
 
@@ -407,8 +430,8 @@ class Engine {
     const result = []
     for (const [page, members] of groups) {
       const tokens = new Set(members.flatMap(member => [...member.tokens]))
-      const flags = Object.fromEntries(terms.map(term => [term, members.some(m =>
-        [...m.tokens].some(token => token === term || token.includes(term) || term.includes(token)))]))
+      const flags = Object.fromEntries(terms.map(term => [term,
+        [...tokens].some(token => token === term || token.includes(term) || term.includes(token))]))
       const out = members.map(member => ({ doc: member.doc, score: member.score, tokens, flags }))
       if (!members.some(member => member.doc.location === page)) {
         const article = this.byLocation.get(page)
@@ -423,8 +446,8 @@ class Engine {
   item({ doc, score, tokens, flags }) {
     return {
       location: doc.location,
-      title: this.highlight(doc.title, tokens),
-      text: this.highlight(doc.text || "", tokens),
+      title: this.highlight(visible(doc.title), tokens),
+      text: this.highlight(visible(doc.text || ""), tokens),
       ...(doc.tags ? { tags: doc.tags } : {}),
       score,
       terms: flags
