@@ -113,29 +113,35 @@ def serve_timing(project: Path, work: Path, timeout: float = 1800) -> float:
 TIMINGS = ("index_load_ms", "first_query_ms", "query_ms", "search_floor_ms")
 
 
-def search_timing(site: Path, browser=None) -> dict[str, float | None]:
+def search_timing(site: Path, browser=None, wait_s: float = 60) -> dict[str, float | None]:
     """Index load, first query and mean query time of our worker in Chromium, and the same worker's
-    time to be ready with an empty index, in ms (a browser may be passed in)."""
+    time to be ready with an empty index, in ms (a browser may be passed in). A worker that does not
+    answer within ``wait_s`` (one that failed to open its index says so only in the console) fails
+    the timing instead of leaving it waiting."""
     from kb.browser import chromium, chromium_path, serve_directory
 
     if browser is None:
         if chromium_path() is None:
             return dict.fromkeys(TIMINGS)
         with chromium() as own:
-            return search_timing(site, own)
-    script = """async ([queries, empty]) => {
+            return search_timing(site, own, wait_s)
+    script = """async ([queries, empty, wait]) => {
         const config = JSON.parse(document.getElementById('__config').textContent)
         const started = performance.now()
         const index = empty ? {config: {separator: '[\\\\s]+'}, docs: []}
                             : await (await fetch('search/search_index.json')).json()
         const worker = new Worker(config.search)
-        const reply = type => new Promise(resolve => {
-            worker.onmessage = event => { if (event.data.type === type) resolve(event.data) }
+        const reply = type => new Promise((resolve, reject) => {
+            const timer = setTimeout(() => reject(new Error(`the search worker sent no message of type ${type}`
+                                                            + ` within ${wait} ms`)), wait)
+            worker.onmessage = event => {
+                if (event.data.type === type) { clearTimeout(timer); resolve(event.data) }
+            }
         })
         worker.postMessage({type: 0, data: {config: index.config, docs: index.docs, options: {suggest: false}}})
         await reply(1)
         const loaded = performance.now() - started
-        if (empty) return [loaded]
+        if (empty) { worker.terminate(); return [loaded] }
         const times = []
         for (const q of queries) {
             const t = performance.now()
@@ -153,7 +159,7 @@ def search_timing(site: Path, browser=None) -> dict[str, float | None]:
             context = browser.new_context()  # nothing cached from an earlier page
             page = context.new_page()
             page.goto(f"{base}/")
-            figures.append(page.evaluate(script, [list(QUERIES), empty]))
+            figures.append(page.evaluate(script, [list(QUERIES), empty, wait_s * 1000]))
             context.close()
     [floor_ms], [loaded, first, mean] = figures
     return dict(zip(TIMINGS, (round(loaded, 1), round(first, 1), round(mean, 2), round(floor_ms, 1)), strict=True))

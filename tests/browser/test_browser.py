@@ -215,6 +215,24 @@ def test_the_benchmark_times_index_loading_and_queries_in_the_browser(browser, s
     assert all(ms > 0 for ms in timings.values())
 
 
+def test_the_benchmark_fails_instead_of_waiting_for_a_worker_that_cannot_open_its_index(browser, site, tmp_path):
+    import shutil
+
+    from playwright.sync_api import Error
+
+    from kb.bench_scale import search_timing
+
+    worker = "assets/javascripts/workers/kb-search.js"
+    (tmp_path / worker).parent.mkdir(parents=True)
+    shutil.copy(site / worker, tmp_path / worker)
+    shutil.copy(site / "index.html", tmp_path / "index.html")
+    (tmp_path / "search").mkdir()
+    (tmp_path / "search/search_index.json").write_text('{"config": {"kb": {"head": {"t2s": 7}}}, "docs": []}',
+                                                       encoding="utf-8")  # the worker throws opening it
+    with pytest.raises(Error, match="no message of type 1 within 2000 ms"):
+        search_timing(tmp_path, browser, wait_s=2)
+
+
 _SHARDED_AND_WHOLE = """async ([queries, worker]) => {
     performance.setResourceTimingBufferSize(10000)
     window.__kbWorkerScope = {postMessage: () => {}, location: {href: new URL(worker, location.href).href}}
