@@ -157,10 +157,12 @@ def search_timing(site: Path, browser=None, wait_s: float = 60) -> dict[str, flo
     with serve_directory(site) as base:
         for empty in (True, False):
             context = browser.new_context()  # nothing cached from an earlier page
-            page = context.new_page()
-            page.goto(f"{base}/")
-            figures.append(page.evaluate(script, [list(QUERIES), empty, wait_s * 1000]))
-            context.close()
+            try:
+                page = context.new_page()
+                page.goto(f"{base}/")
+                figures.append(page.evaluate(script, [list(QUERIES), empty, wait_s * 1000]))
+            finally:  # a timing that failed leaves no page and worker behind in the browser
+                context.close()
     [floor_ms], [loaded, first, mean] = figures
     return dict(zip(TIMINGS, (round(loaded, 1), round(first, 1), round(mean, 2), round(floor_ms, 1)), strict=True))
 
