@@ -162,6 +162,21 @@ def test_related_answers_of_the_real_collection_are_the_all_pairs_ranking():
         assert [r.answer_id for r in result[answer.id]] == [other for _, _, other in sorted(scored)[:3]]
 
 
+def test_keywords_weigh_words_with_jiebas_own_idf_table_and_stop_list():
+    # kb.related reads jieba's IDF file itself (jieba.analyse would load the part-of-speech tagger too).
+    import jieba.analyse
+
+    from kb import related
+
+    jiebas = jieba.analyse.default_tfidf
+    assert related.idf().freq == jiebas.idf_freq and related.idf().median == jiebas.median_idf
+    assert related.JIEBA_STOP_WORDS == jieba.analyse.TFIDF.STOP_WORDS
+    weights = related.keywords(["神经网络", "神经网络", "调参", "the", "12", "我们", "Learning", "learning"])
+    assert set(weights) == {"神经网络", "调参", "learning"}
+    assert weights["神经网络"] == 2 / 5 * jiebas.idf_freq["神经网络"]
+    assert weights["调参"] == 1 / 5 * jiebas.median_idf  # not in jieba's table
+
+
 def _generated_digest(root) -> str:
     digest = hashlib.sha256()
     for path in sorted((root / "docs/_generated").rglob("*.md")):

@@ -6,8 +6,6 @@ from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
-from pypinyin import Style, lazy_pinyin
-
 from kb.linking import Linked, Mention, Mentions, link_paragraphs
 from kb.memo import Carry
 from kb.model import LANGS, Answer, Author, Collection, Question, Stance, Term, Theme
@@ -76,7 +74,13 @@ def _group(answers: tuple[Answer, ...], keys_of) -> dict[str, tuple[Answer, ...]
 
 def pinyin_key(text: str) -> tuple[str, str]:
     """Collation key for Chinese: pinyin with tone numbers, then the characters as a tie-break."""
+    from pypinyin import Style, lazy_pinyin  # a quarter of a second to import: only when a key is new
+
     return (" ".join(lazy_pinyin(text, style=Style.TONE3)).casefold(), text)
+
+
+# The glossary's collation keys, carried: a rebuild after an edit to an entry computes none.
+_PINYIN: Carry[str, tuple[str, str]] = Carry("derive.pinyin")
 
 
 # An entry's links depend on its text, its author, its question, and on the glossary and the names
@@ -121,6 +125,7 @@ def derive(collection: Collection) -> Indexes:
         return _LINKED.get((lang, answer.body(lang), answer.author.id, answer.question), compute)
 
     _LINKED.start((collection.terms, tuple(mentionable.items())))
+    _PINYIN.start()
     linked = {(answer.id, lang): link(answer, lang) for answer in answers for lang in LANGS}
     appears_in: dict[str, list[Answer]] = {term.id: [] for term in collection.terms}
     for answer in answers:
@@ -142,7 +147,7 @@ def derive(collection: Collection) -> Indexes:
         next=following,
         part=part,
         terms={
-            "zh": tuple(sorted(collection.terms, key=lambda t: pinyin_key(t.zh))),
+            "zh": tuple(sorted(collection.terms, key=lambda t: _PINYIN.get(t.zh, lambda: pinyin_key(t.zh)))),
             "en": tuple(sorted(collection.terms, key=lambda t: (t.en.casefold(), t.en))),
         },
         term={t.id: t for t in collection.terms},

@@ -10,15 +10,15 @@ lists the shared themes and the strongest shared keywords.
 
 from __future__ import annotations
 
-import copy
 import heapq
 import math
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 
-import jieba.analyse
+import jieba
 
 from kb.memo import Carry, Latest
 from kb.model import Answer
@@ -44,27 +44,42 @@ class Related:
     keywords: tuple[str, ...]  # shared keywords (Chinese), strongest first
 
 
+# jieba's TF-IDF stop list (``jieba.analyse.TFIDF.STOP_WORDS``; a test keeps the two equal).
+JIEBA_STOP_WORDS = frozenset([
+    "the", "of", "is", "and", "to", "in", "that", "we", "for", "an", "are", "by", "be", "as", "on", "with", "can",
+    "if", "from", "which", "you", "it", "this", "then", "at", "have", "all", "not", "one", "has", "or",
+])
+
+
+@dataclass(frozen=True)
+class Idf:
+    freq: dict[str, float]  # word -> inverse document frequency
+    median: float  # what a word missing from the table is given
+
+
 @cache
-def extractor_for(matcher: TermMatcher) -> jieba.analyse.TFIDF:
-    """jieba's TF-IDF with our tokenizer and stop words. Its IDF table is shared with jieba's default
-    extractor rather than read again, and the part-of-speech tagger (a second dictionary, needed
-    only by `kb terms --suggest`) is attached there, not here."""
-    extractor = copy.copy(jieba.analyse.default_tfidf)
-    extractor.tokenizer = matcher.tokenizer
-    extractor.stop_words = extractor.stop_words | STOP_WORDS
-    return extractor
+def idf() -> Idf:
+    """jieba's IDF table, read from its file as jieba's TF-IDF extractor reads it (a test checks the
+    two are equal). Not through ``jieba.analyse``: importing that loads jieba's part-of-speech tagger
+    too, a second reading of the whole dictionary that only `kb terms --suggest` needs, and half a
+    second of every rebuild that recomputes one entry's keywords."""
+    freq: dict[str, float] = {}
+    for line in (Path(jieba.__file__).parent / "analyse" / "idf.txt").read_text(encoding="utf-8").splitlines():
+        word, value = line.strip().split(" ")
+        freq[word] = float(value)
+    return Idf(freq, sorted(freq.values())[len(freq) // 2])
 
 
-def keywords(tokens: Iterable[str], matcher: TermMatcher) -> dict[str, float]:
+def keywords(tokens: Iterable[str]) -> dict[str, float]:
     """jieba's TF-IDF keywords (as its extract_tags computes them) from an entry's Chinese tokens."""
-    extractor = extractor_for(matcher)
+    table, stop_words = idf(), JIEBA_STOP_WORDS | STOP_WORDS
     counts: Counter[str] = Counter()
     for token in tokens:
         word = token.strip().casefold()  # "Learning" and "learning" are one keyword
-        if len(word) > 1 and not word.isdigit() and word not in extractor.stop_words:
+        if len(word) > 1 and not word.isdigit() and word not in stop_words:
             counts[word] += 1
     total = sum(counts.values()) or 1
-    weights = {w: n / total * extractor.idf_freq.get(w, extractor.median_idf) for w, n in counts.items()}
+    weights = {w: n / total * table.freq.get(w, table.median) for w, n in counts.items()}
     top = sorted(weights, key=lambda w: (-weights[w], w))[:TOP_KEYWORDS]
     return {w: weights[w] for w in top}
 
@@ -123,7 +138,7 @@ def related_answers(answers: Sequence[Answer], matcher: TermMatcher,
         def words(answer: Answer) -> Iterable[str]:
             return (w for p in answer.paragraphs for w, _, _ in matcher.tokens(p, "zh"))
     _KEYWORDS.start(matcher.words)
-    vectors = {a.id: _KEYWORDS.get(a.paragraphs, lambda a=a: keywords(words(a), matcher))
+    vectors = {a.id: _KEYWORDS.get(a.paragraphs, lambda a=a: keywords(words(a)))
                for a in answers}
     frequency = Counter(word for vector in vectors.values() for word in vector)
     common = {word for word, n in frequency.items() if n >= max(3, len(answers) / 3)}

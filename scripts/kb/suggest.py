@@ -6,14 +6,26 @@ import copy
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 
+import jieba.analyse
 import jieba.posseg
 
 from kb.model import Answer
-from kb.related import STOP_WORDS, extractor_for
+from kb.related import STOP_WORDS
 from kb.terms import TermMatcher
 
 NOUNS = ("n", "nz", "vn", "nt", "nr", "ns", "eng")
+
+
+@cache
+def extractor_for(matcher: TermMatcher) -> jieba.analyse.TFIDF:
+    """jieba's TF-IDF extractor with our tokenizer and stop words (its IDF table shared with jieba's
+    default extractor rather than read again)."""
+    extractor = copy.copy(jieba.analyse.default_tfidf)
+    extractor.tokenizer = matcher.tokenizer
+    extractor.stop_words = extractor.stop_words | STOP_WORDS
+    return extractor
 
 
 @dataclass(frozen=True)
