@@ -201,21 +201,25 @@ def test_kb_check_in_a_new_process_reports_a_carried_entrys_problems_until_it_is
     assert check().returncode == 0
 
 
-def test_a_new_process_after_an_edit_to_one_entrys_text_loads_neither_tagger_nor_pinyin(mini, tmp_path):
-    # jieba.analyse loads jieba's part-of-speech tagger (a second reading of its dictionary) and pypinyin
-    # takes a quarter of a second to import: a rebuild that only recomputes one entry's text needs neither.
+def test_a_new_process_after_an_edit_to_one_entrys_text_reads_no_table_it_has_carried(mini, tmp_path):
+    # jieba.analyse loads jieba's part-of-speech tagger (a second reading of its dictionary), pypinyin
+    # takes a quarter of a second to import and jieba's IDF table as long to read: a rebuild that
+    # recomputes one entry's text with words the collection already has needs none of them.
     heavy = ("jieba.analyse", "jieba.posseg", "pypinyin")
-    script = ("import sys; from kb.cli import main; main(['generate', '--root', sys.argv[1]]); "
-              f"print(' '.join(m for m in {heavy!r} if m in sys.modules))")
+    script = ("import sys; from kb.cli import main; from kb import related; "
+              "main(['generate', '--root', sys.argv[1]]); "
+              f"print(*[m for m in {heavy!r} if m in sys.modules], *['idf'] * related.idf.cache_info().currsize)")
 
-    def imported() -> list[str]:
+    def loaded() -> list[str]:
         env = {**os.environ, memo.CACHE_ENV: str(tmp_path / "carried")}
         done = subprocess.run([sys.executable, "-c", script, str(mini)], check=True, env=env, capture_output=True,
                               text=True, cwd=ROOT)
         return done.stdout.splitlines()[-1].split()
 
-    assert imported() == ["pypinyin"]  # from nothing: the glossary's collation keys are computed
+    assert loaded() == ["pypinyin", "idf"]  # from nothing: collation keys and keywords are computed
     path = mini / "answers/100/alpha.md"
-    path.write_text(path.read_text(encoding="utf-8").replace("第二段，", "第二段落，"), encoding="utf-8")
-    assert imported() == []
-    assert "第二段落" in (mini / "docs/_generated/zh/answers/alpha.md").read_text(encoding="utf-8")
+    path.write_text(path.read_text(encoding="utf-8").replace("第二段，", "第二段，核方法不难，"), encoding="utf-8")
+    assert loaded() == []
+    assert "第二段，核方法不难" in (mini / "docs/_generated/zh/answers/alpha.md").read_text(encoding="utf-8")
+    path.write_text(path.read_text(encoding="utf-8").replace("第二段，", "第二段，梯度消失，"), encoding="utf-8")
+    assert loaded() == ["idf"]  # a word new to the collection

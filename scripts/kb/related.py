@@ -62,7 +62,7 @@ def idf() -> Idf:
     """jieba's IDF table, read from its file as jieba's TF-IDF extractor reads it (a test checks the
     two are equal). Not through ``jieba.analyse``: importing that loads jieba's part-of-speech tagger
     too, a second reading of the whole dictionary that only `kb terms --suggest` needs, and half a
-    second of every rebuild that recomputes one entry's keywords."""
+    second of a rebuild that recomputes one entry's keywords."""
     freq: dict[str, float] = {}
     for line in (Path(jieba.__file__).parent / "analyse" / "idf.txt").read_text(encoding="utf-8").splitlines():
         word, value = line.strip().split(" ")
@@ -70,16 +70,34 @@ def idf() -> Idf:
     return Idf(freq, sorted(freq.values())[len(freq) // 2])
 
 
+_ALL_STOP_WORDS = JIEBA_STOP_WORDS | STOP_WORDS
+# The IDF of every word looked up so far, carried: jieba's table (a quarter of a second to read) is read
+# only for a word not among them, and a rebuild after an edit to one entry looks up that entry's words.
+_IDF_KNOWN: Latest[dict[str, float]] = Latest("related.idf")
+
+
+def _idf_of(words: Iterable[str]) -> dict[str, float]:
+    """A table that holds the IDF of each of ``words`` (and of the words looked up before)."""
+    if _IDF_KNOWN.value is None:
+        _IDF_KNOWN.value = {}
+    known = _IDF_KNOWN.value
+    missing = [word for word in words if word not in known]
+    if missing:
+        table = idf()
+        known.update((word, table.freq.get(word, table.median)) for word in missing)
+    return known
+
+
 def keywords(tokens: Iterable[str]) -> dict[str, float]:
     """jieba's TF-IDF keywords (as its extract_tags computes them) from an entry's Chinese tokens."""
-    table, stop_words = idf(), JIEBA_STOP_WORDS | STOP_WORDS
     counts: Counter[str] = Counter()
     for token in tokens:
         word = token.strip().casefold()  # "Learning" and "learning" are one keyword
-        if len(word) > 1 and not word.isdigit() and word not in stop_words:
+        if len(word) > 1 and not word.isdigit() and word not in _ALL_STOP_WORDS:
             counts[word] += 1
     total = sum(counts.values()) or 1
-    weights = {w: n / total * table.freq.get(w, table.median) for w, n in counts.items()}
+    known = _idf_of(counts)
+    weights = {w: n / total * known[w] for w, n in counts.items()}
     top = sorted(weights, key=lambda w: (-weights[w], w))[:TOP_KEYWORDS]
     return {w: weights[w] for w in top}
 
