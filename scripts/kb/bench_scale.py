@@ -9,7 +9,9 @@ For each N, in a fresh temporary folder: a synthetic collection (kb.synthetic), 
 - site_bytes, search_index_bytes: the built site, and what both search indexes give readers to fetch
   (search_index.json and the shards; search_head_bytes: search_index.json, which every page fetches);
 - rebuild_one_s: `kb build` again after editing one paragraph of one entry, in a new process that
-  starts from what the last build carried (kb.memo);
+  starts from what the last build carried (kb.memo); rebuild_floor_s, what any such rebuild pays before
+  its own work: a new process that reads jieba's dictionary (an edited Chinese paragraph must be cut)
+  and builds a one-page site with MkDocs and Material in each language (the shorter of two runs);
 - serve_edit_s: `kb serve` running, the time from saving an edit to one entry until the server tells the
   open page to reload (with the edit in it);
 - index_load_ms, first_query_ms, query_ms: our search worker in headless Chromium, in a fresh browser
@@ -85,6 +87,32 @@ def floor(project: Path, work: Path) -> float:
                           encoding="utf-8")
         total += run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config)])[0]
     return total
+
+
+REBUILD_FLOOR = """
+import sys
+import jieba
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+
+jieba.setLogLevel(60)
+jieba.Tokenizer().initialize()
+for config in sys.argv[1:]:
+    build(load_config(config))
+"""
+ONE_PAGE_CONFIG = "site_name: floor\ntheme:\n  name: material\n  language: {lang}\n  font: false\nplugins: []\n"
+
+
+def rebuild_floor(work: Path) -> float:
+    """A new process that reads jieba's dictionary and builds a one-page Material site per language."""
+    configs = []
+    for lang in ("zh", "en"):
+        folder = work / "rebuild-floor" / lang
+        (folder / "docs").mkdir(parents=True, exist_ok=True)
+        (folder / "docs" / "index.md").write_text("# kb\n", encoding="utf-8")
+        (folder / "mkdocs.yml").write_text(ONE_PAGE_CONFIG.format(lang=lang), encoding="utf-8")
+        configs.append(str(folder / "mkdocs.yml"))
+    return run([sys.executable, "-c", REBUILD_FLOOR, *configs])[0]
 
 
 EDITED_PAGE = "answers/a00001.html"  # the page of the entry edit_one_entry edits
@@ -207,6 +235,7 @@ def _bench_size(source: Path, n: int, work: Path, browser_timing: bool, repeat: 
         floors.append(floor(project, work / f"floor-{attempt}"))
     edit_one_entry(project)
     rebuild_one_s, _ = run([*kb, "build", "--root", str(project), "--site-dir", str(site)])
+    rebuild_floor_s = min(rebuild_floor(work) for _ in range(2))
     timings = search_timing(site) if browser_timing else dict.fromkeys(TIMINGS)
     return {
         "generate_s": round(generate_s, 2),
@@ -218,6 +247,7 @@ def _bench_size(source: Path, n: int, work: Path, browser_timing: bool, repeat: 
         "search_head_bytes": search_bytes(site, every_page=True),
         **timings,
         "rebuild_one_s": round(rebuild_one_s, 2),
+        "rebuild_floor_s": round(rebuild_floor_s, 2),
         "serve_edit_s": round(serve_timing(project, work), 2),
     }
 
@@ -245,7 +275,9 @@ def rows(results: dict) -> list[dict]:
     for n, r in results.items():
         row = {"n": int(n), **r, "build_vs_floor": round(r["build_s"] / r["floor_s"], 2),
                "generate_vs_build": round(r["generate_s"] / r["build_s"], 2),
-               "rebuild_vs_floor": round(r["rebuild_one_s"] / r["floor_s"], 2)}
+               "rebuild_vs_build": round(r["rebuild_one_s"] / r["build_s"], 2)}
+        if r.get("rebuild_floor_s"):
+            row["rebuild_vs_floor"] = round(r["rebuild_one_s"] / r["rebuild_floor_s"], 2)
         if r.get("search_floor_ms") and r.get("index_load_ms") is not None:
             row["search_vs_floor"] = round((r["index_load_ms"] + r["first_query_ms"]) / r["search_floor_ms"], 2)
         if previous:
@@ -260,10 +292,10 @@ def table(results: dict, lang: str = "en") -> str:
     head = {"en": ["N", "generate s", "build s", "floor s", "build / floor", "generate / build",
                    "build growth", "peak MB", "site MB", "index MB", "index load ms", "first query ms",
                    "query ms", "search floor ms", "load + first query / search floor", "rebuild one s",
-                   "serve edit s"],
+                   "rebuild floor s", "rebuild one / rebuild floor", "serve edit s"],
             "zh": ["N", "生成 s", "构建 s", "基线 s", "构建/基线", "生成/构建", "构建增长", "峰值内存 MB", "站点 MB",
                    "索引 MB", "索引加载 ms", "首次查询 ms", "查询 ms", "搜索基线 ms", "加载与首次查询/搜索基线",
-                   "改一篇后重建 s", "预览更新 s"]}[lang]
+                   "改一篇后重建 s", "重建基线 s", "重建/重建基线", "预览更新 s"]}[lang]
     lines = ["| " + " | ".join(head) + " |", "|" + "---:|" * len(head)]
     for row in rows(results):
         cells = [f"{row['n']:,}", row["generate_s"], row["build_s"], row["floor_s"], f"{row['build_vs_floor']}×",
@@ -271,6 +303,8 @@ def table(results: dict, lang: str = "en") -> str:
                  row["peak_rss_mb"], round(row["site_bytes"] / 1e6, 1), round(row["search_index_bytes"] / 1e6, 2),
                  *(row.get(key) if row.get(key) is not None else "–" for key in TIMINGS),
                  f"{row['search_vs_floor']}×" if "search_vs_floor" in row else "–", row["rebuild_one_s"],
+                 row.get("rebuild_floor_s", "–"),
+                 f"{row['rebuild_vs_floor']}×" if "rebuild_vs_floor" in row else "–",
                  row.get("serve_edit_s", "–")]
         lines.append("| " + " | ".join(str(c) for c in cells) + " |")
     return "\n".join(lines)
@@ -281,13 +315,18 @@ PAGE = {
            "每个 N 都在同一次运行中测量基线：同样的 Markdown，用不带插件、只有一页导航的 MkDocs 构建两种语言。"
            "完整构建和基线各交替运行两次，各取较短的一次。"
            "搜索基线：同一个搜索 worker 在同一浏览器的新页面中以空索引启动到就绪的时间。"
+           "重建基线：任何一次改动后的重建在做自己的工作之前都要付出的时间——"
+           "新进程读入 jieba 词典（改动的中文段落要切词），并用 MkDocs 和 Material 为每种语言构建只有一页的站点。"
            "目标：N = 1,000 时完整构建不超过基线的 1.5 倍、生成不超过构建的 10%；N = 10,000 不超过 N = 1,000 的 11 倍；"
            "查询在 50 ms 以内；改动一篇后重建在 1 s 以内，`kb serve` 在 3 s 以内显示改动。"),
     "en": ("Benchmarks", "Written by `kb bench --write` ({date}; {machine}; Python {python}; {versions}). "
            "Every N has its floor measured in the same run: the same Markdown, both languages, built by "
            "MkDocs with no plugins and a one-page nav. The full build and the floor are each run twice, "
            "alternately, and the shorter time of each is kept. The search floor is the same search worker "
-           "started in a fresh page of the same browser and ready with an empty index. "
+           "started in a fresh page of the same browser and ready with an empty index. The rebuild floor is "
+           "what any rebuild after an edit pays before its own work: a new process that reads jieba's "
+           "dictionary (an edited Chinese paragraph must be cut) and builds a one-page site with MkDocs and "
+           "Material in each language. "
            "Targets: at N = 1,000 the full build within "
            "1.5× the floor and the generator within 10 % of the build; N = 10,000 within 11× N = 1,000; a "
            "query under 50 ms; a rebuild after editing one entry under 1 s, and `kb serve` showing the edit "
