@@ -34,6 +34,7 @@ const TITLE_WEIGHT = 8
 const QUALITY = { exact: 1, prefix: 0.7, contains: 0.6, fuzzy: 0.5 }
 const HAN = /\p{Script=Han}/u
 const HAN_RUN = /\p{Script=Han}+/gu
+const HAN_CHAR = /\p{Script=Han}/gu
 const STOP = new Set(["的", "了", "是", "在", "和", "the", "a", "an", "of", "and", "or", "to", "in", "is", "what"])
 
 /* The search folder as seen from this script, which sits at assets/javascripts/workers/kb-search.js
@@ -151,39 +152,45 @@ class Engine {
   static open({ config, docs }) {
     const head = config.kb && config.kb.head
     if (!head) return new Engine({ config, docs })
-    const t2s = {}, pairs = [...head.t2s]  /* by code point: 俓 -> 𠇹 is beyond the basic plane */
-    for (let at = 0; at + 1 < pairs.length; at += 2) t2s[pairs[at]] = pairs[at + 1]
+    const t2s = new Map()
+    let from = null
+    for (const char of head.t2s) {  /* by code point: 俓 -> 𠇹 is beyond the basic plane */
+      if (from === null) from = char
+      else { t2s.set(from, char); from = null }
+    }
     return new Engine({ config: { ...config, kb: { t2s } }, docs: Engine.readDocs(head.docs) },
       { folder: new URL(head.folder, new URL(SEARCH_FOLDER, scope.location.href)),
         postings: head.postings, texts: head.texts })
   }
 
   /* The entries of a head, written short by the build (kb.search_shards.compact_docs): a location
-     starting with # is in the page of the entry before it, a title 0 is the title before it. */
+     starting with # is in the page of the entry before it, a title 0 is the title before it.
+     (Plain loops: this runs once per entry before the worker is ready, in code not yet optimised,
+     where destructuring, split and spread cost a third of the whole opening.) */
   static readDocs(compact) {
-    const docs = []
+    const docs = new Array(compact.length)
     let page = "", title = ""
-    for (const [short, shown, extra] of compact) {
-      const location = short.startsWith("#") ? page + short : short
-      page = location.split("#")[0]
-      if (shown !== 0) title = shown
-      docs.push({ location, title, ...(extra || {}) })
+    for (let at = 0; at < compact.length; at++) {
+      const entry = compact[at]
+      let location = entry[0]
+      if (location.charCodeAt(0) === 35 /* # */) location = page + location
+      else page = location.includes("#") ? location.slice(0, location.indexOf("#")) : location
+      if (entry[1] !== 0) title = entry[1]
+      docs[at] = entry.length > 2 ? { location, title, ...entry[2] } : { location, title }
     }
     return docs
   }
 
   constructor({ config, docs }, shards = null) {
     this.separator = new RegExp(config.separator, "gu")
-    this.t2s = (config.kb && config.kb.t2s) || {}
-    const traditional = Object.keys(this.t2s).filter(char => [...char].length === 1)
-    this.traditional = traditional.length ? new RegExp(`[${traditional.map(escapeRegExp).join("")}]`, "gu") : null
+    const t2s = (config.kb && config.kb.t2s) || {}
+    this.t2s = t2s instanceof Map ? t2s : new Map(Object.entries(t2s))  /* traditional -> simplified */
     this.docs = docs.map(doc => ({ ...doc }))
-    this.byLocation = new Map()
-    for (const doc of this.docs) {
-      const [page] = doc.location.split("#")
-      const article = this.byLocation.get(page)
-      if (article && doc.location.includes("#")) doc.parent = article
-      this.byLocation.set(doc.location, doc)
+    const articles = new Map()  /* a section's parent is its page's entry, if that came before it */
+    for (let at = 0; at < this.docs.length; at++) {
+      const doc = this.docs[at], hash = doc.location.indexOf("#")
+      if (hash < 0) articles.set(doc.location, doc)
+      else if (articles.has(doc.location.slice(0, hash))) doc.parent = articles.get(doc.location.slice(0, hash))
     }
     /* token -> [gap, code, gap, code, ...]: per field of a doc holding it, the doc's number less the
        previous pair's, and twice the count plus the field (kb.search_tokens.postings). The build
@@ -194,7 +201,10 @@ class Engine {
     this.shardOf = new Map()
     if (shards) {
       this.loaded = new Map()          /* file name -> promise of its content */
-      shards.postings.forEach(([, tokens], shard) => tokens.forEach(token => this.shardOf.set(token, shard)))
+      for (let shard = 0; shard < shards.postings.length; shard++) {
+        const tokens = shards.postings[shard][1]
+        for (let at = 0; at < tokens.length; at++) this.shardOf.set(tokens[at], shard)
+      }
       this.chunkStarts = []
       let start = 0
       for (const [chunk, [, count]] of shards.texts.entries()) {
@@ -278,7 +288,7 @@ class Engine {
 
   normalize(text) {
     text = text.normalize("NFKC").toLowerCase().replace(/[’‘]/g, "'")
-    return this.traditional ? text.replace(this.traditional, char => this.t2s[char]) : text
+    return this.t2s.size ? text.replace(HAN_CHAR, char => this.t2s.get(char) || char) : text
   }
 
   tokenize(text) {
@@ -433,9 +443,8 @@ class Engine {
       const flags = Object.fromEntries(terms.map(term => [term,
         [...tokens].some(token => token === term || token.includes(term) || term.includes(token))]))
       const out = members.map(member => ({ doc: member.doc, score: member.score, tokens, flags }))
-      if (!members.some(member => member.doc.location === page)) {
-        const article = this.byLocation.get(page)
-        if (article) out.push({ doc: article, score: 0, tokens, flags })
+      if (!members.some(member => member.doc.location === page)) {  /* sections only: add their page */
+        out.push({ doc: members[0].doc.parent, score: 0, tokens, flags })
       }
       result.push(out)
     }
