@@ -201,14 +201,24 @@ def test_kb_check_in_a_new_process_reports_a_carried_entrys_problems_until_it_is
     assert check().returncode == 0
 
 
-def test_a_new_process_after_an_edit_to_one_entrys_text_reads_no_table_it_has_carried(mini, tmp_path):
+def test_a_new_process_after_an_edit_to_one_entrys_text_reads_nothing_it_has_carried(mini, tmp_path):
     # jieba.analyse loads jieba's part-of-speech tagger (a second reading of its dictionary), pypinyin
-    # takes a quarter of a second to import and jieba's IDF table as long to read: a rebuild that
-    # recomputes one entry's text with words the collection already has needs none of them.
+    # takes a quarter of a second to import and jieba's IDF table as long to read; the pages not
+    # rendered again are known to be on disk as written. A rebuild that recomputes one entry's text,
+    # with words the collection already has, needs none of them.
     heavy = ("jieba.analyse", "jieba.posseg", "pypinyin")
-    script = ("import sys; from kb.cli import main; from kb import related; "
-              "main(['generate', '--root', sys.argv[1]]); "
-              f"print(*[m for m in {heavy!r} if m in sys.modules], *['idf'] * related.idf.cache_info().currsize)")
+    script = f"""
+import pathlib, sys
+from kb.cli import main
+from kb import related
+reads = []
+read_bytes = pathlib.Path.read_bytes
+pathlib.Path.read_bytes = lambda path: reads.append(path) or read_bytes(path)
+main(['generate', '--root', sys.argv[1]])
+generated = [path for path in reads if '_generated' in path.parts]
+print(*[m for m in {heavy!r} if m in sys.modules], *['idf'] * related.idf.cache_info().currsize,
+      *['read'] * bool(generated))
+"""
 
     def loaded() -> list[str]:
         env = {**os.environ, memo.CACHE_ENV: str(tmp_path / "carried")}
@@ -223,3 +233,6 @@ def test_a_new_process_after_an_edit_to_one_entrys_text_reads_no_table_it_has_ca
     assert "第二段，核方法不难" in (mini / "docs/_generated/zh/answers/alpha.md").read_text(encoding="utf-8")
     path.write_text(path.read_text(encoding="utf-8").replace("第二段，", "第二段，梯度消失，"), encoding="utf-8")
     assert loaded() == ["idf"]  # a word new to the collection
+    (mini / "docs/_generated/zh/answers/beta.md").write_text("changed by hand", encoding="utf-8")
+    assert loaded() == ["read"]  # a page changed behind kb's back is read, and written again
+    assert "changed by hand" not in (mini / "docs/_generated/zh/answers/beta.md").read_text(encoding="utf-8")
