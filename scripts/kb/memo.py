@@ -100,14 +100,16 @@ class Carry(Generic[K, V]):
 
 
 class Latest(Generic[V]):
-    """The last result of a computation that updates its previous result instead of starting over."""
+    """The last result of a computation that updates its previous result instead of starting over.
+    ``empty`` makes what it holds before anything is carried (a table that only grows), else None."""
 
-    def __init__(self, name: str) -> None:
-        self.value: V | None = None
+    def __init__(self, name: str, empty: Callable[[], V] | None = None) -> None:
+        self._empty = empty
+        self.clear()
         _register(name, self)
 
     def clear(self) -> None:
-        self.value = None
+        self.value: V | None = self._empty() if self._empty else None
 
     def state(self) -> tuple:
         return (self.value,)

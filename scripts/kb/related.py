@@ -73,13 +73,11 @@ def idf() -> Idf:
 _ALL_STOP_WORDS = JIEBA_STOP_WORDS | STOP_WORDS
 # The IDF of every word looked up so far, carried: jieba's table (a quarter of a second to read) is read
 # only for a word not among them, and a rebuild after an edit to one entry looks up that entry's words.
-_IDF_KNOWN: Latest[dict[str, float]] = Latest("related.idf")
+_IDF_KNOWN: Latest[dict[str, float]] = Latest("related.idf", dict)
 
 
 def _idf_of(words: Iterable[str]) -> dict[str, float]:
     """A table that holds the IDF of each of ``words`` (and of the words looked up before)."""
-    if _IDF_KNOWN.value is None:
-        _IDF_KNOWN.value = {}
     known = _IDF_KNOWN.value
     missing = [word for word in words if word not in known]
     if missing:
