@@ -128,11 +128,34 @@ def test_an_edit_to_one_entry_links_that_entry_and_scores_only_its_neighbours_ag
     top = related._Scorer.top
     monkeypatch.setattr(related._Scorer, "top",
                         lambda self, answer, *a: scored.append(answer.id) or top(self, answer, *a))
-    derive(_new_text(collection, 3))
+    before = derive(collection).related
+    after = derive(_new_text(collection, 3)).related
     assert linked == ["zh"]  # the Chinese text changed; the English did not
-    assert collection.answers[3].id in scored
-    # Synthetic entries share most of their words, so many are neighbours; still not all of them.
-    assert 1 < len(scored) < 0.8 * len(collection.answers)
+    # Scored again: the edited entry, and the entries it leaves or enters the top three of. Synthetic
+    # entries share most of their words, so nearly every entry had it among its candidates.
+    edited = collection.answers[3].id
+    moved = {key for key in before if any(r.answer_id == edited for r in (*before[key], *after[key]))}
+    assert sorted(scored) == sorted({edited} | moved)
+    assert len(scored) < 0.1 * len(collection.answers)
+
+
+def test_an_edit_that_moves_a_keyword_across_the_candidate_cap_scores_its_holders_again(collection, monkeypatch):
+    # The edited entry loses every keyword; the cap is set just under the entry count of the keyword
+    # looked up by most entries, so after the edit that keyword finds candidates again.
+    edited = _plain_text(collection)
+    index = next(i for i, (a, b) in enumerate(zip(collection.answers, edited.answers, strict=True)) if a != b)
+    memo.forget()
+    related_answers(collection.answers, TermMatcher(collection.terms))
+    last = related._LAST.value
+    holders = Counter(word for key, words in last.strongest.items() for word in words)
+    word = max(last.vectors[collection.answers[index].id], key=lambda w: (holders[w], w))
+    held_by = sum(word in vector for vector in last.vectors.values())
+    monkeypatch.setattr(related, "CANDIDATE_CAP", held_by - 1)
+    memo.forget()
+    fresh = related_answers(edited.answers, TermMatcher(edited.terms))
+    memo.forget()
+    before = related_answers(collection.answers, TermMatcher(collection.terms))
+    assert related_answers(edited.answers, TermMatcher(edited.terms)) == fresh != before
 
 
 def test_an_edit_to_the_words_of_one_entry_renders_answer_pages_only(collection, monkeypatch):

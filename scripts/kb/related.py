@@ -146,9 +146,10 @@ def related_answers(answers: Sequence[Answer], matcher: TermMatcher,
     the entries whose themes overlap most. On a small collection every keyword counts, so the result
     is the exact all-pairs ranking; the work grows with N, not N squared.
 
-    When only keyword vectors changed since the last call in this process (an edit while serving), only
-    the entries that could see a changed entry among their candidates are scored again; the others keep
-    their result, which is the one scoring them again would give."""
+    When only keyword vectors changed since the last call (an edit while serving, or a rebuild that
+    carried the last call), an entry is scored again only if a changed entry is in its result or now
+    scores into it (or a changed entry moved one of its keywords across the candidate cap); the others
+    keep their result, which is the one scoring them again would give."""
     _last = _LAST.value
     if words is None:
         def words(answer: Answer) -> Iterable[str]:
@@ -170,15 +171,25 @@ def related_answers(answers: Sequence[Answer], matcher: TermMatcher,
     strongest = {key: sorted(vector, key=lambda w: (-vector[w], w))[:CANDIDATE_KEYWORDS] if key in changed
                  else _last.strongest[key] for key, vector in vectors.items()}  # type: ignore[union-attr]
     lookup = vectors if len(answers) <= CANDIDATE_CAP else strongest  # the words candidates are found by
+    scorer = _Scorer(vectors, postings, {a.id: a for a in answers}, {key: i for i, key in enumerate(order)})
     to_score = set(order)
     if same:
-        # A changed entry can enter, leave or move in A's ranking only through a word A finds
-        # candidates by (the entry's old or new keywords; it may also push a posting past the cap) or
-        # through A's theme neighbours.
-        words = {word for key in changed for word in (*vectors[key], *_last.vectors[key])}
-        to_score = changed | {key for key in order if not words.isdisjoint(lookup[key])
-                              or not changed.isdisjoint(by_themes[frozenset(themes[key])])}
-    scorer = _Scorer(vectors, postings, {a.id: a for a in answers}, {key: i for i, key in enumerate(order)})
+        # Only a changed entry can enter, leave or move in A's ranking, and only through a word A finds
+        # candidates by (one of the entry's old or new keywords) or through A's theme neighbours; a
+        # posting that crossed the cap adds or takes away candidates of every entry that looks it up.
+        words = {word for key in changed for word in (*vectors[key], *_last.vectors[key])}  # type: ignore[union-attr]
+        crossed = _crossed_cap(words, postings, changed, vectors, _last.vectors)  # type: ignore[union-attr]
+        by_word: dict[str, list[str]] = {}
+        for key in changed:
+            for word in vectors[key]:
+                by_word.setdefault(word, []).append(key)
+        to_score = changed | {
+            key for key in order
+            if key not in changed and (not words.isdisjoint(lookup[key])
+                                       or not changed.isdisjoint(by_themes[frozenset(themes[key])]))
+            and (not crossed.isdisjoint(lookup[key])
+                 or not scorer.keeps(key, lookup[key], by_themes[frozenset(themes[key])], changed, by_word,
+                                     _last.result[key]))}  # type: ignore[union-attr]
     result = {answer.id: scorer.top(answer, lookup[answer.id], by_themes[frozenset(answer.themes)])
               if answer.id in to_score else _last.result[answer.id]  # type: ignore[union-attr]
               for answer in answers}
@@ -186,11 +197,25 @@ def related_answers(answers: Sequence[Answer], matcher: TermMatcher,
     return result
 
 
+def _crossed_cap(words: set[str], postings: dict[str, list[str]], changed: set[str],
+                 vectors: dict[str, dict[str, float]], before: dict[str, dict[str, float]]) -> set[str]:
+    """Those of ``words`` (the changed entries' old and new keywords) held by more entries than the
+    candidate cap before the change and not after, or the other way round."""
+    crossed = set()
+    for word in words:
+        now = len(postings.get(word, ()))
+        then = now + sum((word in before[key]) - (word in vectors[key]) for key in changed)
+        if (now <= CANDIDATE_CAP) != (then <= CANDIDATE_CAP):
+            crossed.add(word)
+    return crossed
+
+
 class _Scorer:
     def __init__(self, vectors: dict[str, dict[str, float]], postings: dict[str, list[str]],
                  by_id: dict[str, Answer], position: dict[str, int]) -> None:
         self.vectors, self.postings, self.by_id, self.position = vectors, postings, by_id, position
         self.norms = {key: _norm(vector) for key, vector in vectors.items()}
+        self.themes = {key: frozenset(answer.themes) for key, answer in by_id.items()}
 
     def dots(self, mine: dict[str, float], candidates: set[str],
              through_postings: bool | None = None) -> dict[str, float]:
@@ -218,21 +243,44 @@ class _Scorer:
                     dots[other_id] = dot
         return dots
 
+    def score(self, key: str, other_id: str, dot: float) -> float:
+        """How alike two entries are, given the dot product of their vectors (rounded, so that equal
+        scores tie exactly and reading order decides)."""
+        mine, theirs = self.themes[key], self.themes[other_id]
+        themes_score = len(mine & theirs) / len(mine | theirs)
+        cosine = dot / (self.norms[key] * self.norms[other_id]) if dot else 0.0
+        return round(themes_score + cosine, 6)
+
+    def keeps(self, key: str, words: Iterable[str], by_themes: list[str], changed: set[str],
+              by_word: dict[str, list[str]], previous: tuple[Related, ...]) -> bool:
+        """Whether :meth:`top` would give entry ``key`` its ``previous`` result again when only the
+        entries in ``changed`` (``key`` not among them) have new vectors and no posting crossed the
+        cap: none of them is in that result, and none of them now scores into it. ``by_word`` holds,
+        for each keyword, the changed entries that have it."""
+        if any(r.answer_id in changed for r in previous):
+            return False
+        reachable = {other for word in words if len(self.postings[word]) <= CANDIDATE_CAP
+                     for other in by_word.get(word, ())}
+        reachable.update(changed.intersection(by_themes))
+        dots = self.dots(self.vectors[key], reachable, through_postings=False)
+        for other_id in reachable:
+            score = self.score(key, other_id, dots.get(other_id, 0.0))
+            if score > 0 and (len(previous) < RELATED or (-score, self.position[other_id])
+                              < (-previous[-1].score, self.position[previous[-1].answer_id])):
+                return False
+        return True
+
     def top(self, answer: Answer, words: Iterable[str], by_themes: list[str]) -> tuple[Related, ...]:
         vectors, postings, by_id = self.vectors, self.postings, self.by_id
         candidates = {other for word in words if len(postings[word]) <= CANDIDATE_CAP for other in postings[word]}
         candidates.update(by_themes)
         candidates.discard(answer.id)
-        mine, my_themes, my_norm = vectors[answer.id], set(answer.themes), self.norms[answer.id]
+        mine = vectors[answer.id]
         dots = self.dots(mine, candidates)
         # Score every candidate, then describe only the winners (the reasons cost more than the scores).
         scored = []
         for other_id in candidates:
-            other_themes = by_id[other_id].themes
-            themes_score = len(my_themes.intersection(other_themes)) / len(my_themes.union(other_themes))
-            dot = dots.get(other_id, 0)
-            cosine = dot / (my_norm * self.norms[other_id]) if dot else 0.0
-            score = round(themes_score + cosine, 6)
+            score = self.score(answer.id, other_id, dots.get(other_id, 0.0))
             if score > 0:
                 scored.append((-score, self.position[other_id], other_id))
         related = []
