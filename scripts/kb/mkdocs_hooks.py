@@ -8,6 +8,7 @@ never mix with hand-written pages; :func:`on_files` adds them to MkDocs' file li
 from __future__ import annotations
 
 import logging
+import os
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -147,10 +148,19 @@ def on_post_page(output: str, page, config: MkDocsConfig) -> str:
     return search_index.use_our_worker(output) if _our_search(config) else output
 
 
+def _listed(folder: Path) -> list[str]:
+    """The files under ``folder``, as paths relative to it, in the order of their parts (as sorted
+    Paths are; with plain strings: at N = 10,000 there are 15,000 per language)."""
+    found = []
+    for parent, _dirs, names in os.walk(folder):
+        prefix = os.path.relpath(parent, folder).replace(os.sep, "/") + "/"
+        found.extend(name if prefix == "./" else prefix + name for name in names)
+    return sorted(found, key=lambda rel: rel.split("/"))
+
+
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     generated = _root(config) / GENERATED_DIR / _lang(config)
-    for path in sorted(p for p in generated.rglob("*") if p.is_file()):  # pages and feed.xml
-        rel = path.relative_to(generated).as_posix()
+    for rel in _listed(generated):  # pages and feed.xml
         if files.get_file_from_path(rel) is not None:
             raise PluginError(f"{rel} exists both in {config.docs_dir} and as a generated page; "
                               "rename the hand-written page")
