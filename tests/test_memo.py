@@ -18,7 +18,7 @@ from kb import derive as derive_module
 from kb import memo
 from kb.derive import derive
 from kb.load import load
-from kb.memo import Carry, Latest
+from kb.memo import Carry, Latest, Table
 from kb.model import LANGS
 from kb.pipeline import outputs
 from kb.render import render_site
@@ -133,6 +133,110 @@ def test_nothing_is_written_when_nothing_was_computed(carries, tmp_path):
     assert calls == ["a", "new"]
 
 
+@pytest.fixture
+def three(carries):
+    """The two carries of this test and a table, unregistered afterwards."""
+    table = Table("test.c")
+    yield (*carries, table)
+    memo._ALL.pop("test.c", None)
+
+
+def _keys(n: int, prefix: str = "k") -> list[str]:
+    return [f"{prefix}{i}" for i in range(n)]
+
+
+def test_changes_are_saved_beside_the_file_until_they_outgrow_it(three, tmp_path):
+    carry, latest, table = three
+    calls: list[str] = []
+    path = tmp_path / "carried.pickle"
+    _pass(carry, "ctx", _keys(40), calls)
+    latest.value = 1
+    for key in _keys(40, "t"):
+        table[key] = key
+    memo.save(path, "k")
+    whole = path.read_bytes()
+    memo.forget()
+    assert memo.restore(path, "k")
+    _pass(carry, "ctx", [*_keys(39), "new"], calls)  # one entry edited: one result computed
+    latest.value = 2
+    table["t0"] = "changed"
+    table.pop("t1")
+    memo.save(path, "k")
+    assert path.read_bytes() == whole and memo.changes_file(path).exists()
+    memo.forget()  # a new process
+    assert memo.restore(path, "k")
+    assert (latest.value, table.get("t0"), "t1" in table, "t2" in table) == (2, "changed", False, True)
+    calls.clear()
+    _pass(carry, "ctx", [*_keys(39), "new"], calls)
+    assert calls == []
+    _pass(carry, "ctx", [*_keys(39), "new", "newer"], calls)  # changes saved again: both edits in them
+    memo.save(path, "k")
+    assert path.read_bytes() == whole
+    memo.forget()
+    assert memo.restore(path, "k")
+    _pass(carry, "ctx", ["new", "newer"], calls)
+    assert calls == ["newer"]
+    _pass(carry, "ctx", ["new", *_keys(40, "more")], calls)  # more than a quarter of the file: written whole
+    memo.save(path, "k")
+    assert path.read_bytes() != whole and not memo.changes_file(path).exists()
+    memo.forget()
+    assert memo.restore(path, "k") and latest.value == 2 and table.get("t0") == "changed"
+    calls.clear()
+    _pass(carry, "ctx", ["new", "k3"], calls)  # the file keeps what the last pass asked for, no more
+    assert calls == ["k3"]
+
+
+def test_a_carry_given_another_context_is_saved_whole_among_the_changes(three, tmp_path):
+    carry, _, _ = three
+    calls: list[str] = []
+    path = tmp_path / "carried.pickle"
+    _pass(carry, "glossary 1", _keys(40), calls)
+    memo.save(path, "k")
+    memo.forget()
+    assert memo.restore(path, "k")
+    _pass(Carry("test.new"), None, ["x"], calls)  # a carry the file does not have yet
+    _pass(carry, "glossary 2", ["a"], calls)
+    memo.save(path, "k")
+    del memo._ALL["test.new"]
+    assert memo.changes_file(path).exists()
+    memo.forget()
+    assert memo.restore(path, "k")
+    calls.clear()
+    _pass(carry, "glossary 2", ["a"], calls)
+    late = Carry("test.new")
+    _pass(late, None, ["x"], calls)
+    del memo._ALL["test.new"]
+    assert calls == []
+
+
+def test_changes_made_to_another_version_of_the_file_or_broken_are_left_alone(three, tmp_path):
+    carry, _, _ = three
+    calls: list[str] = []
+    path = tmp_path / "carried.pickle"
+    _pass(carry, None, _keys(40), calls)
+    memo.save(path, "k")
+    memo.forget()
+    assert memo.restore(path, "k")
+    _pass(carry, None, [*_keys(40), "edited"], calls)
+    memo.save(path, "k")
+    changes = memo.changes_file(path).read_bytes()
+    memo.forget()  # meanwhile another process writes the file whole (and removes its changes)
+    _pass(carry, None, _keys(40), calls)
+    memo.save(path, "k")
+    memo.changes_file(path).write_bytes(changes)  # the first process's changes, made to the old file
+    memo.forget()
+    assert memo.restore(path, "k")
+    calls.clear()
+    _pass(carry, None, [*_keys(40), "edited"], calls)
+    assert calls == ["edited"]  # not from changes to another file
+    memo.changes_file(path).write_bytes(changes[:20])
+    memo.forget()
+    assert memo.restore(path, "k")  # the file alone
+    calls.clear()
+    _pass(carry, None, _keys(40), calls)
+    assert calls == []
+
+
 def test_a_new_process_after_an_edit_links_only_that_entry_and_gives_the_same_pages(tmp_path, monkeypatch):
     collection = load(MINI).collection
 
@@ -174,7 +278,8 @@ def test_kb_generate_in_a_new_process_starts_from_the_last_and_writes_the_same_p
     path.write_text(path.read_text(encoding="utf-8").replace("第二段，", "第二段落，"), encoding="utf-8")
     before = saved.stat().st_mtime_ns
     warm = generate(tmp_path / "warm")
-    assert saved.stat().st_mtime_ns != before  # the edit was computed, and saved for the next
+    # The edit was computed, and saved for the next beside the file, which is not written again.
+    assert saved.stat().st_mtime_ns == before and memo.changes_file(saved).exists()
     cold = generate(tmp_path / "cold")
     assert warm == cold
     assert any("第二段落" in text.decode() for text in warm.values())

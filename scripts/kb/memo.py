@@ -12,6 +12,11 @@ both around a command), so that a build after an edit to one entry also recomput
 Contexts and keys are compared by value for this reason (never an object's identity). The file is
 valid only for the code that wrote it (``key``, see :func:`code_digest`), and it lives in the user's
 cache folder, not in the project: it is a pickle, and a pickle must never come from a pull request.
+
+A build after an edit to one entry computes a few results and reuses tens of thousands, so the file is
+not written again whole: beside it, a second file holds what changed since it was written (the new
+results, the values replaced), rewritten by each later process until it grows to a quarter of the
+first, which is then written whole again (and the results no pass asked for since are dropped).
 """
 
 from __future__ import annotations
@@ -31,30 +36,39 @@ K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
 
 _UNSET = object()
-_ALL: dict[str, Carry | Latest] = {}
-# Saved states of carries not created yet in this process (some are made on first use).
-_RESTORED: dict[str, tuple] = {}
+_ALL: dict[str, Carry | Latest | Table] = {}
+# Saved states (and changes since) of carries not created yet in this process (some are made on first use).
+_RESTORED: dict[str, tuple[tuple, tuple | None]] = {}
 # Whether any carry computed a result since the last save or restore (else saving again is useless).
 _computed = False
+# The whole file this process's carries start from: its id and how many results it holds (None: none).
+_base: tuple[str, int] | None = None
 CACHE_ENV = "KB_CACHE_DIR"
-FORMAT = 1
+FORMAT = 2
+# The changes are written whole again (and the first file with them) once they are this share of it.
+COMPACT_AT = 0.25
 # What the generated pages are computed with, besides this package.
 PACKAGES = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "jieba", "opencc", "pypinyin")
 
 
 def forget() -> None:
     """Drop everything carried: the next pass computes all from scratch (as a new process would)."""
+    global _base
     _RESTORED.clear()
+    _base = None
     for item in _ALL.values():
         item.clear()
 
 
-def _register(name: str, item: Carry | Latest) -> None:
+def _register(name: str, item: Carry | Latest | Table) -> None:
     if name in _ALL:
         raise ValueError(f"two carries are named {name!r}")
     _ALL[name] = item
     if name in _RESTORED:
-        item.set_state(_RESTORED.pop(name))
+        state, changes = _RESTORED.pop(name)
+        item.set_state(state)
+        if changes is not None:
+            item.apply(changes)
 
 
 class Carry(Generic[K, V]):
@@ -70,6 +84,8 @@ class Carry(Generic[K, V]):
         self._context: object = _UNSET
         self._previous: dict[K, V] = {}
         self._current: dict[K, V] = {}
+        self._whole = True  # nothing of it is in the saved file: all of it is a change
+        self._added: dict[K, V] = {}  # else the results computed since the file was written
 
     def start(self, context: Hashable = None) -> None:
         """Begin a pass: what the last pass computed may be reused if ``context`` is equal to its own."""
@@ -77,6 +93,7 @@ class Carry(Generic[K, V]):
         self._previous = self._current if same else {}
         self._current = {}
         self._context = context
+        self._whole = self._whole or not same
 
     def get(self, key: K, compute: Callable[[], V]) -> V:
         global _computed
@@ -87,6 +104,8 @@ class Carry(Generic[K, V]):
         else:
             value = compute()
             _computed = True
+            if not self._whole:
+                self._added[key] = value
         self._current[key] = value
         return value
 
@@ -95,27 +114,139 @@ class Carry(Generic[K, V]):
         return (self._context, self._current)
 
     def set_state(self, state: tuple) -> None:
+        """Hold ``state``, as saved in the file (no change since)."""
         self._context, self._current = state
-        self._previous = {}
+        self._previous, self._whole, self._added = {}, False, {}
+
+    def changes(self) -> tuple | None:
+        """What :func:`_merged` needs to bring the saved state to this one (None: nothing)."""
+        if self._whole:
+            return ("carry", True, self._context, self._current)
+        return ("carry", False, self._context, self._added) if self._added else None
+
+    def apply(self, changes: tuple) -> None:
+        """Hold the saved state with ``changes`` made since (they stay changes, to be saved again)."""
+        _, whole, _, results = changes
+        self.set_state(_merged(self.state(), changes))
+        self._whole, self._added = whole, {} if whole else dict(results)
+
+    @property
+    def context(self) -> object:
+        return self._context
 
 
 class Latest(Generic[V]):
-    """The last result of a computation that updates its previous result instead of starting over.
-    ``empty`` makes what it holds before anything is carried (a table that only grows), else None."""
+    """The last result of a computation that updates its previous result instead of starting over
+    (None before there is one). Saved whole whenever it is given another."""
 
-    def __init__(self, name: str, empty: Callable[[], V] | None = None) -> None:
-        self._empty = empty
+    def __init__(self, name: str) -> None:
+        self.clear()
+        _register(name, self)
+
+    @property
+    def value(self) -> V | None:
+        return self._value
+
+    @value.setter
+    def value(self, value: V | None) -> None:
+        self._value, self._changed = value, True
+
+    def clear(self) -> None:
+        self.value = None
+
+    def state(self) -> tuple:
+        return (self._value,)
+
+    def set_state(self, state: tuple) -> None:
+        (self._value,), self._changed = state, False
+
+    def changes(self) -> tuple | None:
+        return ("latest", self._value) if self._changed else None
+
+    def apply(self, changes: tuple) -> None:
+        self.value = changes[1]
+
+
+class Table(Generic[K, V]):
+    """A table of facts kept up to date entry by entry (what a file was last written with, the IDF of
+    a word), carried as it is: entries are set and removed, never recomputed as a pass."""
+
+    def __init__(self, name: str) -> None:
         self.clear()
         _register(name, self)
 
     def clear(self) -> None:
-        self.value: V | None = self._empty() if self._empty else None
+        self._entries: dict[K, V] = {}
+        self._set: dict[K, V] = {}  # set since the file was written
+        self._removed: set[K] = set()  # and removed since
+
+    def __contains__(self, key: K) -> bool:
+        return key in self._entries
+
+    def __getitem__(self, key: K) -> V:
+        return self._entries[key]
+
+    def get(self, key: K) -> V | None:
+        return self._entries.get(key)
+
+    def __setitem__(self, key: K, value: V) -> None:
+        global _computed
+        self._entries[key] = self._set[key] = value
+        self._removed.discard(key)
+        _computed = True
+
+    def pop(self, key: K) -> None:
+        global _computed
+        if key in self._entries:
+            del self._entries[key]
+            self._set.pop(key, None)
+            self._removed.add(key)
+            _computed = True
 
     def state(self) -> tuple:
-        return (self.value,)
+        return (self._entries,)
 
     def set_state(self, state: tuple) -> None:
-        (self.value,) = state
+        (self._entries,) = state
+        self._set, self._removed = {}, set()
+
+    def changes(self) -> tuple | None:
+        return ("table", self._set, self._removed) if self._set or self._removed else None
+
+    def apply(self, changes: tuple) -> None:
+        _, entries, removed = changes
+        self.set_state(_merged(self.state(), changes))
+        self._set, self._removed = dict(entries), set(removed)
+
+
+def _merged(state: tuple, changes: tuple) -> tuple:
+    """A saved state with the changes saved after it (``changes()`` of a Carry, Latest or Table); the
+    state's own dict is updated, it was read for this."""
+    if changes[0] == "carry":
+        _, whole, context, results = changes
+        if whole:
+            return (context, dict(results))
+        state[1].update(results)
+        return state
+    if changes[0] == "table":
+        _, entries, removed = changes
+        for key in removed:
+            state[0].pop(key, None)
+        state[0].update(entries)
+        return state
+    return (changes[1],)
+
+
+# The state of each kind of carry that holds nothing (changes made to it then come whole).
+_EMPTY: dict[str, Callable[[], tuple]] = {"carry": lambda: (None, {}), "table": lambda: ({},),
+                                          "latest": lambda: (None,)}
+
+
+def _size(part: tuple | None) -> int:
+    """About how many results a saved state or its changes hold (what the two files are weighed by)."""
+    if part is None:
+        return 0
+    return sum(len(x) if isinstance(x, dict | set) else 0 for x in part) or 1
 
 
 def code_digest() -> str:
@@ -142,63 +273,109 @@ def cache_file(root: Path) -> Path:
     return Path(base) / f"carried-{name}.pickle"
 
 
-def _portable(state: tuple) -> bool:
+def changes_file(path: Path) -> Path:
+    """Where the changes since ``path`` was written are kept, beside it."""
+    return path.with_name(path.stem + ".changes" + path.suffix)
+
+
+def _portable(item: Carry | Latest | Table) -> bool:
     """Whether a carry's context means the same in another process (one that only this process knows,
     such as a function made on the fly, cannot be saved; keys and results are plain data)."""
     try:
-        pickle.dumps(state[0] if len(state) > 1 else None)
+        pickle.dumps(getattr(item, "context", None))
     except (pickle.PicklingError, TypeError, AttributeError):
         return False
     return True
 
 
-def save(path: Path, key: str) -> None:
-    """Write what every carry holds to ``path`` (atomically), marked with ``key``; nothing when no
-    result was computed since the file was read (what it holds is then as good). The carries are
-    saved in one piece, so that what they share (an entry, a text) is stored once. A failure to write
-    costs only speed, so it is not an error."""
-    global _computed
-    if not _computed and path.exists():
-        return
-    states = {name: state for name, state in _RESTORED.items() if name not in _ALL}
-    states.update({name: item.state() for name, item in _ALL.items()})
+def _write(path: Path, content: tuple) -> None:
+    """``content`` pickled to ``path``, atomically (a reader sees the old file or the new, whole)."""
     temporary = path.with_name(path.name + f".{os.getpid()}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with temporary.open("wb") as file:
-            pickle.dump((FORMAT, key, {name: state for name, state in states.items() if _portable(state)}), file,
-                        protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(content, file, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(temporary, path)
-        _computed = False
-    except (OSError, pickle.PicklingError, TypeError, AttributeError, RecursionError):
+    finally:
         temporary.unlink(missing_ok=True)
 
 
+def save(path: Path, key: str) -> None:
+    """Keep what every carry holds for the next process, marked with ``key``; nothing when no result
+    was computed since the files were read (what they hold is then as good). The changes since the
+    carries were read from ``path`` go to their own file (:func:`changes_file`), as long as they
+    stay under ``COMPACT_AT`` of it; else ``path`` is written whole, in one piece, so that what the
+    carries share (an entry, a text) is stored once. A failure to write costs only speed, so it is
+    not an error."""
+    global _computed, _base
+    if not _computed and path.exists():
+        return
+    items = {name: item for name, item in _ALL.items() if _portable(item)}
+    later = {name: pair for name, pair in _RESTORED.items() if name not in _ALL}  # carries not made here
+    changes = {name: part for name, item in items.items() if (part := item.changes()) is not None}
+    changes.update({name: part for name, (_, part) in later.items() if part is not None})
+    try:
+        if _base is not None and path.exists() and sum(map(_size, changes.values())) <= COMPACT_AT * _base[1]:
+            _write(changes_file(path), (FORMAT, key, _base[0], changes))
+        else:
+            states = {name: _merged(*pair) if pair[1] is not None else pair[0] for name, pair in later.items()}
+            states.update({name: item.state() for name, item in items.items()})
+            identity, count = os.urandom(8).hex(), sum(map(_size, states.values()))
+            _write(path, (FORMAT, key, identity, count, states))
+            changes_file(path).unlink(missing_ok=True)
+            for item in items.values():
+                item.set_state(item.state())  # all saved: no change since
+            _RESTORED.update({name: (states[name], None) for name in later})
+            _base = (identity, count)
+        _computed = False
+    except (OSError, pickle.PicklingError, TypeError, AttributeError, RecursionError):
+        pass
+
+
+def _load(path: Path, key: str, size: int) -> tuple | None:
+    """What ``path`` holds if it is a tuple of ``size`` written by this code (``key``), else None."""
+    try:
+        with path.open("rb") as file:
+            content = pickle.load(file)
+    except Exception:  # a missing, truncated or foreign file only means no head start
+        return None
+    if not isinstance(content, tuple) or len(content) != size or content[:2] != (FORMAT, key):
+        return None
+    return content
+
+
 def restore(path: Path, key: str) -> bool:
-    """Hand the carries what a process with the same ``key`` saved in ``path``; False (and nothing
-    restored) when there is no such file, or it was written by other code, or it cannot be read.
+    """Hand the carries what a process with the same ``key`` saved in ``path``, with the changes saved
+    after it (when they were made to this very file); False (and nothing restored) when there is no
+    such file, or it was written by other code, or it cannot be read.
 
     What is restored lives as long as the process, so the collector of reference cycles is kept out
     of it: paused while the file is read (millions of new objects would start a full collection
     several times over) and told afterwards to leave what exists now alone (``gc.freeze``); objects
     that lose their last reference are still freed at once."""
+    global _base
     collecting = gc.isenabled()
     gc.disable()
     try:
-        with path.open("rb") as file:
-            saved_format, saved_key, states = pickle.load(file)
-        if saved_format != FORMAT or saved_key != key or not isinstance(states, dict):
+        saved = _load(path, key, 5)
+        if saved is None or not isinstance(saved[4], dict):
             return False
-    except Exception:  # a missing, truncated or foreign file only means no head start
-        return False
+        later = _load(changes_file(path), key, 4)
     finally:
         if collecting:
             gc.enable()
+    _, _, identity, count, states = saved
+    changes = later[3] if later is not None and later[2] == identity and isinstance(later[3], dict) else {}
+    for name in changes.keys() - states.keys():  # carries first saved after the whole file was
+        states[name] = _EMPTY[changes[name][0]]()
     for name, state in states.items():
         if name in _ALL:
             _ALL[name].set_state(state)
+            if name in changes:
+                _ALL[name].apply(changes[name])
         else:
-            _RESTORED[name] = state
+            _RESTORED[name] = (state, changes.get(name))
+    _base = (identity, count)
     gc.freeze()
     return True
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import jieba
 
-from kb.memo import Carry, Latest
+from kb.memo import Carry, Latest, Table
 from kb.model import Answer
 from kb.terms import TermMatcher
 
@@ -73,17 +73,17 @@ def idf() -> Idf:
 _ALL_STOP_WORDS = JIEBA_STOP_WORDS | STOP_WORDS
 # The IDF of every word looked up so far, carried: jieba's table (a quarter of a second to read) is read
 # only for a word not among them, and a rebuild after an edit to one entry looks up that entry's words.
-_IDF_KNOWN: Latest[dict[str, float]] = Latest("related.idf", dict)
+_IDF_KNOWN: Table[str, float] = Table("related.idf")
 
 
-def _idf_of(words: Iterable[str]) -> dict[str, float]:
+def _idf_of(words: Iterable[str]) -> Table[str, float]:
     """A table that holds the IDF of each of ``words`` (and of the words looked up before)."""
-    known = _IDF_KNOWN.value
-    missing = [word for word in words if word not in known]
+    missing = [word for word in words if word not in _IDF_KNOWN]
     if missing:
         table = idf()
-        known.update((word, table.freq.get(word, table.median)) for word in missing)
-    return known
+        for word in missing:
+            _IDF_KNOWN[word] = table.freq.get(word, table.median)
+    return _IDF_KNOWN
 
 
 def keywords(tokens: Iterable[str]) -> dict[str, float]:

@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from kb.memo import Latest
+from kb.memo import Table
 
 
 @dataclass(frozen=True)
@@ -24,12 +24,12 @@ class WriteReport:
 # again. Carried to the next process (kb.memo): the texts are the very objects the render's carries
 # hold, so the saved file stores each once, and a rebuild after an edit to one entry knows the pages
 # it did not render again by identity instead of reading them back (31,000 files at N = 10,000).
-_KNOWN: Latest[dict[str, tuple[str, int, int, int]]] = Latest("write.known", dict)
+_KNOWN: Table[str, tuple[str, int, int, int]] = Table("write.known")
 
 
 def _remember(path: Path, text: str) -> None:
     stat = path.stat()
-    _KNOWN.value[str(path)] = (text, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
+    _KNOWN[str(path)] = (text, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
 
 
 def _holds(path: Path, text: str) -> bool:
@@ -37,7 +37,7 @@ def _holds(path: Path, text: str) -> bool:
         stat = path.stat()
     except OSError:
         return False
-    known = _KNOWN.value.get(str(path))
+    known = _KNOWN.get(str(path))
     if known and known[1:] == (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns):
         return known[0] is text or known[0] == text
     try:
@@ -72,7 +72,7 @@ def write_pages(out_dir: Path, pages: dict[str, str]) -> WriteReport:
             rel = (base / name).relative_to(out_dir).as_posix()
             if rel not in pages:
                 (base / name).unlink()
-                _KNOWN.value.pop(str(base / name), None)
+                _KNOWN.pop(str(base / name))
                 removed.append(rel)
         if base != out_dir and not any(base.iterdir()):
             base.rmdir()
