@@ -114,6 +114,25 @@ def test_a_context_only_this_process_knows_is_left_out_and_the_others_saved(carr
     assert calls == ["a", "a"]
 
 
+def test_among_the_changes_too_a_context_only_this_process_knows_is_left_out(three, tmp_path):
+    carry, latest, _ = three
+    calls: list[str] = []
+    path = tmp_path / "carried.pickle"
+    _pass(carry, None, _keys(40), calls)
+    memo.save(path, "k")
+    memo.forget()
+    assert memo.restore(path, "k")
+    _pass(carry, lambda text: text, ["a"], calls)
+    latest.value = 7
+    memo.save(path, "k")
+    assert memo.changes_file(path).exists()
+    memo.forget()
+    assert memo.restore(path, "k") and latest.value == 7
+    calls.clear()
+    _pass(carry, None, _keys(40), calls)  # the saved context, with its results
+    assert calls == []
+
+
 def test_nothing_is_written_when_nothing_was_computed(carries, tmp_path):
     carry, _ = carries
     calls: list[str] = []

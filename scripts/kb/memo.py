@@ -122,7 +122,7 @@ class Carry(Generic[K, V]):
         """What :func:`_merged` needs to bring the saved state to this one (None: nothing)."""
         if self._whole:
             return ("carry", True, self._context, self._current)
-        return ("carry", False, self._context, self._added) if self._added else None
+        return ("carry", False, None, self._added) if self._added else None  # the saved context holds
 
     def apply(self, changes: tuple) -> None:
         """Hold the saved state with ``changes`` made since (they stay changes, to be saved again)."""
@@ -278,11 +278,11 @@ def changes_file(path: Path) -> Path:
     return path.with_name(path.stem + ".changes" + path.suffix)
 
 
-def _portable(item: Carry | Latest | Table) -> bool:
+def _portable(context: object) -> bool:
     """Whether a carry's context means the same in another process (one that only this process knows,
     such as a function made on the fly, cannot be saved; keys and results are plain data)."""
     try:
-        pickle.dumps(getattr(item, "context", None))
+        pickle.dumps(context)
     except (pickle.PicklingError, TypeError, AttributeError):
         return False
     return True
@@ -310,14 +310,15 @@ def save(path: Path, key: str) -> None:
     global _computed, _base
     if not _computed and path.exists():
         return
-    items = {name: item for name, item in _ALL.items() if _portable(item)}
     later = {name: pair for name, pair in _RESTORED.items() if name not in _ALL}  # carries not made here
-    changes = {name: part for name, item in items.items() if (part := item.changes()) is not None}
+    changes = {name: part for name, item in _ALL.items() if (part := item.changes()) is not None
+               and (part[:2] != ("carry", True) or _portable(part[2]))}  # a new context must be portable
     changes.update({name: part for name, (_, part) in later.items() if part is not None})
     try:
         if _base is not None and path.exists() and sum(map(_size, changes.values())) <= COMPACT_AT * _base[1]:
             _write(changes_file(path), (FORMAT, key, _base[0], changes))
         else:
+            items = {name: item for name, item in _ALL.items() if _portable(getattr(item, "context", None))}
             states = {name: _merged(*pair) if pair[1] is not None else pair[0] for name, pair in later.items()}
             states.update({name: item.state() for name, item in items.items()})
             identity, count = os.urandom(8).hex(), sum(map(_size, states.values()))
