@@ -341,7 +341,7 @@ pathlib.Path.read_bytes = lambda path: reads.append(path) or read_bytes(path)
 main(['generate', '--root', sys.argv[1]])
 generated = [path for path in reads if '_generated' in path.parts]
 print(*[m for m in {heavy!r} if m in sys.modules], *['idf'] * related.idf.cache_info().currsize,
-      *['read'] * bool(generated))
+      *['idf-file'] * related._idf_file.cache_info().currsize, *['read'] * bool(generated))
 """
 
     def loaded() -> list[str]:
@@ -350,13 +350,13 @@ print(*[m for m in {heavy!r} if m in sys.modules], *['idf'] * related.idf.cache_
                               text=True, cwd=ROOT)
         return done.stdout.splitlines()[-1].split()
 
-    assert loaded() == ["pypinyin", "idf"]  # from nothing: collation keys and keywords are computed
+    assert loaded() == ["pypinyin", "idf", "idf-file"]  # from nothing: collation keys and keywords computed
     path = mini / "answers/100/alpha.md"
     path.write_text(path.read_text(encoding="utf-8").replace("第二段，", "第二段，核方法不难，"), encoding="utf-8")
     assert loaded() == []
     assert "第二段，核方法不难" in (mini / "docs/_generated/zh/answers/alpha.md").read_text(encoding="utf-8")
     path.write_text(path.read_text(encoding="utf-8").replace("第二段，", "第二段，梯度消失，"), encoding="utf-8")
-    assert loaded() == ["idf"]  # a word new to the collection
+    assert loaded() == ["idf-file"]  # a word new to the collection: looked up, the table not read
     (mini / "docs/_generated/zh/answers/beta.md").write_text("changed by hand", encoding="utf-8")
     assert loaded() == ["read"]  # a page changed behind kb's back is read, and written again
     assert "changed by hand" not in (mini / "docs/_generated/zh/answers/beta.md").read_text(encoding="utf-8")

@@ -177,6 +177,20 @@ def test_keywords_weigh_words_with_jiebas_own_idf_table_and_stop_list():
     assert weights["调参"] == 1 / 5 * jiebas.median_idf  # not in jieba's table
 
 
+def test_a_word_is_looked_up_in_jiebas_idf_file_as_its_table_holds_it():
+    # A rebuild that brings a few new words finds them in the file instead of reading the whole table.
+    import jieba.analyse
+
+    from kb import related
+
+    table = jieba.analyse.default_tfidf.idf_freq
+    lines = related._idf_file()[1:].splitlines()
+    assert all(line == line.strip() and line.count(" ") == 1 for line in lines)  # what the lookup relies on
+    words = [line.split(" ")[0] for line in lines[::997]] + [lines[0].split(" ")[0], lines[-1].split(" ")[0]]
+    assert words and all(related._idf_in_file(word) == table[word] for word in words)
+    assert all(related._idf_in_file(word) is None for word in ("调参", "集中不等", "神经网络 ", "a b"))
+
+
 def _generated_digest(root) -> str:
     digest = hashlib.sha256()
     for path in sorted((root / "docs/_generated").rglob("*.md")):

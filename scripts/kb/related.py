@@ -58,31 +58,59 @@ class Idf:
 
 
 @cache
+def _idf_file() -> str:
+    """jieba's IDF file, a line break before its first line: each entry is then ``\nword value``."""
+    return "\n" + (Path(jieba.__file__).parent / "analyse" / "idf.txt").read_text(encoding="utf-8")
+
+
+@cache
 def idf() -> Idf:
     """jieba's IDF table, read from its file as jieba's TF-IDF extractor reads it (a test checks the
     two are equal). Not through ``jieba.analyse``: importing that loads jieba's part-of-speech tagger
     too, a second reading of the whole dictionary that only `kb terms --suggest` needs, and half a
     second of a rebuild that recomputes one entry's keywords."""
     freq: dict[str, float] = {}
-    for line in (Path(jieba.__file__).parent / "analyse" / "idf.txt").read_text(encoding="utf-8").splitlines():
+    for line in _idf_file()[1:].splitlines():
         word, value = line.strip().split(" ")
         freq[word] = float(value)
     return Idf(freq, sorted(freq.values())[len(freq) // 2])
 
 
+def _idf_in_file(word: str) -> float | None:
+    """The IDF of ``word`` found in jieba's file without reading it into a table (its last line, as in
+    the table; None when the file has none): a rebuild that brings a few new words needs only those."""
+    text = _idf_file()
+    at = text.rfind(f"\n{word} ")
+    if at < 0:
+        return None
+    end = text.find("\n", at + 1)
+    return float(text[at + len(word) + 2:end if end >= 0 else None])
+
+
 _ALL_STOP_WORDS = JIEBA_STOP_WORDS | STOP_WORDS
 # The IDF of every word looked up so far, carried: jieba's table (a quarter of a second to read) is read
-# only for a word not among them, and a rebuild after an edit to one entry looks up that entry's words.
+# only when many words are not among them (a build from nothing); a few are looked up in the file.
 _IDF_KNOWN: Table[str, float] = Table("related.idf")
+_IDF_MEDIAN: Latest[float] = Latest("related.idf.median")  # what a word not in the table is given
+LOOKUPS = 50  # more words new to the collection than this: the whole table is read
 
 
 def _idf_of(words: Iterable[str]) -> Table[str, float]:
     """A table that holds the IDF of each of ``words`` (and of the words looked up before)."""
     missing = [word for word in words if word not in _IDF_KNOWN]
-    if missing:
+    if len(missing) > LOOKUPS:
         table = idf()
+        _IDF_MEDIAN.value = table.median
         for word in missing:
             _IDF_KNOWN[word] = table.freq.get(word, table.median)
+        return _IDF_KNOWN
+    for word in missing:
+        found = _idf_in_file(word)
+        if found is None:
+            if _IDF_MEDIAN.value is None:
+                _IDF_MEDIAN.value = idf().median
+            found = _IDF_MEDIAN.value
+        _IDF_KNOWN[word] = found
     return _IDF_KNOWN
 
 
