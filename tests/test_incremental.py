@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
 
+from kb import search_index
 from kb.incremental import merge_docs
 from kb.pipeline import generate, one_pass
 from kb.search_index import read_index
@@ -71,6 +73,36 @@ def test_a_pass_after_an_edit_cuts_only_the_changed_index_entries_of_each_langua
     fields = sum(2 * len(read_index(site_dir / sub / "search")["docs"]) for sub in SUBDIR.values())
     assert any("第二段落" in text.replace("\u200b", "") for text in cut)  # the worker's word breaks
     assert 0 < len(cut) < fields / 5
+
+
+def test_a_pass_after_an_edit_takes_the_index_it_wrote_from_memory_unless_the_file_changed(mini, tmp_path,
+                                                                                           monkeypatch):
+    project, site_dir = project_with(tmp_path, mini), tmp_path / "site"
+
+    def one_build(old: str = "", new: str = "") -> bool:
+        path = project / "answers/100/alpha.md"
+        path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+        with one_pass(project):
+            generate(project)
+            return build_site(project, site_dir, strict=False)  # True: only what changed rendered
+
+    one_build()
+    reads: list[Path] = []
+    read = search_index.read_index
+    monkeypatch.setattr(search_index, "read_index", lambda folder: reads.append(folder) or read(folder))
+    assert one_build("第二段，", "第二段落，")
+    assert reads == []  # both languages' entries of the pages not rendered again: as written
+    script = site_dir / "search/search_index.js"
+    script.write_text(script.read_text(encoding="utf-8"), encoding="utf-8")  # written behind its back
+    assert one_build("第二段落，", "第三段，")
+    assert reads == [site_dir / "search"]
+    reads.clear()
+    assert one_build("第三段，", "第二段，")
+    assert reads == []
+    index = read(site_dir / "search")
+    assert "第三段" not in json.dumps(index, ensure_ascii=False) and "第二段" in json.dumps(index, ensure_ascii=False)
+    _build(project, "--full", "--site-dir", str(tmp_path / "full"))
+    assert _files(site_dir / "search") == _files(tmp_path / "full/search")
 
 
 def test_a_removed_entry_or_a_changed_template_means_a_full_build(mini, tmp_path):

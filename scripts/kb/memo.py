@@ -26,7 +26,7 @@ import hashlib
 import os
 import pickle
 import sys
-from collections.abc import Callable, Hashable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from contextlib import contextmanager
 from importlib import metadata
 from pathlib import Path
@@ -188,6 +188,9 @@ class Table(Generic[K, V]):
 
     def get(self, key: K) -> V | None:
         return self._entries.get(key)
+
+    def items(self) -> Iterable[tuple[K, V]]:
+        return self._entries.items()
 
     def __setitem__(self, key: K, value: V) -> None:
         global _computed
