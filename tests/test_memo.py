@@ -154,7 +154,9 @@ def test_nothing_is_written_when_nothing_was_computed(carries, tmp_path):
 
 @pytest.fixture
 def three(carries):
-    """The two carries of this test and a table, unregistered afterwards."""
+    """The two carries of this test and a table, unregistered afterwards; every other carry empty (the
+    share of the file that changes is weighed against all of them)."""
+    memo.forget()
     table = Table("test.c")
     yield (*carries, table)
     memo._ALL.pop("test.c", None)
