@@ -177,6 +177,25 @@ def test_keywords_weigh_words_with_jiebas_own_idf_table_and_stop_list():
     assert weights["调参"] == 1 / 5 * jiebas.median_idf  # not in jieba's table
 
 
+def test_a_process_looks_up_a_few_words_in_the_idf_file_and_reads_the_table_for_more(monkeypatch):
+    # Entry by entry, a build from nothing brings thousands of new words: the table, not lookups.
+    from kb import memo, related
+
+    memo.forget()
+    related.idf.cache_clear()
+    monkeypatch.setattr(related, "_looked_up", 0)
+    lookups: list[str] = []
+    find = related._idf_in_file
+    monkeypatch.setattr(related, "_idf_in_file", lambda word: lookups.append(word) or find(word))
+    related.keywords(["神经网络", "调参"])
+    assert lookups == ["神经网络", "调参"] and related.idf.cache_info().currsize == 1  # 调参: the median
+    words = related._idf_file()[1:].splitlines()[:400]
+    for start in range(0, 400, 20):
+        related.keywords([line.split(" ")[0] for line in words[start:start + 20]])
+    assert len(lookups) <= related.LOOKUPS
+    memo.forget()
+
+
 def test_a_word_is_looked_up_in_jiebas_idf_file_as_its_table_holds_it():
     # A rebuild that brings a few new words finds them in the file instead of reading the whole table.
     import jieba.analyse

@@ -92,18 +92,21 @@ _ALL_STOP_WORDS = JIEBA_STOP_WORDS | STOP_WORDS
 # only when many words are not among them (a build from nothing); a few are looked up in the file.
 _IDF_KNOWN: Table[str, float] = Table("related.idf")
 _IDF_MEDIAN: Latest[float] = Latest("related.idf.median")  # what a word not in the table is given
-LOOKUPS = 50  # more words new to the collection than this: the whole table is read
+LOOKUPS = 50  # more words than this looked up in the file by one process: the whole table is read
+_looked_up = 0
 
 
 def _idf_of(words: Iterable[str]) -> Table[str, float]:
     """A table that holds the IDF of each of ``words`` (and of the words looked up before)."""
+    global _looked_up
     missing = [word for word in words if word not in _IDF_KNOWN]
-    if len(missing) > LOOKUPS:
+    if missing and (_looked_up + len(missing) > LOOKUPS or idf.cache_info().currsize):
         table = idf()
         _IDF_MEDIAN.value = table.median
         for word in missing:
             _IDF_KNOWN[word] = table.freq.get(word, table.median)
         return _IDF_KNOWN
+    _looked_up += len(missing)
     for word in missing:
         found = _idf_in_file(word)
         if found is None:
