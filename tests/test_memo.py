@@ -118,10 +118,7 @@ def test_among_the_changes_too_a_context_only_this_process_knows_is_left_out(thr
     carry, latest, _ = three
     calls: list[str] = []
     path = tmp_path / "carried.pickle"
-    _pass(carry, None, _keys(40), calls)
-    memo.save(path, "k")
-    memo.forget()
-    assert memo.restore(path, "k")
+    _saved_and_restored(path, carry, None, calls)
     _pass(carry, lambda text: text, ["a"], calls)
     latest.value = 7
     memo.save(path, "k")
@@ -164,6 +161,14 @@ def three(carries):
 
 def _keys(n: int, prefix: str = "k") -> list[str]:
     return [f"{prefix}{i}" for i in range(n)]
+
+
+def _saved_and_restored(path: Path, carry: Carry, context: object, calls: list[str]) -> None:
+    """A file saved with 40 results of ``carry``, and a new process started from it."""
+    _pass(carry, context, _keys(40), calls)
+    memo.save(path, "k")
+    memo.forget()
+    assert memo.restore(path, "k")
 
 
 def test_changes_are_saved_beside_the_file_until_they_outgrow_it(three, tmp_path):
@@ -211,10 +216,7 @@ def test_a_carry_given_another_context_is_saved_whole_among_the_changes(three, t
     carry, _, _ = three
     calls: list[str] = []
     path = tmp_path / "carried.pickle"
-    _pass(carry, "glossary 1", _keys(40), calls)
-    memo.save(path, "k")
-    memo.forget()
-    assert memo.restore(path, "k")
+    _saved_and_restored(path, carry, "glossary 1", calls)
     _pass(Carry("test.new"), None, ["x"], calls)  # a carry the file does not have yet
     _pass(carry, "glossary 2", ["a"], calls)
     memo.save(path, "k")
@@ -234,10 +236,7 @@ def test_changes_made_to_another_version_of_the_file_or_broken_are_left_alone(th
     carry, _, _ = three
     calls: list[str] = []
     path = tmp_path / "carried.pickle"
-    _pass(carry, None, _keys(40), calls)
-    memo.save(path, "k")
-    memo.forget()
-    assert memo.restore(path, "k")
+    _saved_and_restored(path, carry, None, calls)
     _pass(carry, None, [*_keys(40), "edited"], calls)
     memo.save(path, "k")
     changes = memo.changes_file(path).read_bytes()
