@@ -75,6 +75,15 @@ def _lines(x: float, y: float, lines: Sequence[str], css: str, anchor: str = "st
     return f'<text class="{css}" x="{x:g}" y="{y:g}" text-anchor="{anchor}">{spans}</text>'
 
 
+def _hit_area(x: float, baseline: float, cell: int) -> str:
+    """An invisible rectangle over a whole line of a cell, first inside its link: in SVG only painted
+    shapes take the pointer, so without it the gap between an entry's dot and its label (and a
+    label narrower than expected, in a fallback font) would let a click fall through to the row."""
+    top = baseline - FONT - (LINE - FONT) / 2
+    return (f'<rect class="kb-map__hit" x="{x:g}" y="{top:g}" width="{cell - 2 * PAD}" height="{LINE}" '
+            'fill="transparent"/>')
+
+
 def viewpoint_svg(question_id: str, answers: Sequence[Answer], themes: Sequence[Theme],
                   stances: Sequence[Stance], lang: str, words: MapText,
                   label: Callable[[Answer], str], full_title: Callable[[Answer], str]) -> str:
@@ -118,7 +127,7 @@ def viewpoint_svg(question_id: str, answers: Sequence[Answer], themes: Sequence[
             entries = cells[(theme.id, stance.id)]
             for line, answer in enumerate(entries[:SHOWN] if len(entries) > SHOWN + 1 else entries):
                 top = y + PAD + FONT + line * LINE
-                out.append(f'<a href="../answers/{answer.id}.html" class="kb-map__entry">'
+                out.append(f'<a href="../answers/{answer.id}.html" class="kb-map__entry">{_hit_area(x, top, cell)}'
                            f'<circle class="kb-map__dot" cx="{x + 4}" cy="{top - 4}" r="3.5"/>'
                            f'<text x="{x + 12}" y="{top}">{escape(fit(label(answer), cell - 2 * PAD - 12))}</text>'
                            f'<title>{escape(full_title(answer))}</title></a>')
@@ -126,8 +135,8 @@ def viewpoint_svg(question_id: str, answers: Sequence[Answer], themes: Sequence[
                 top = y + PAD + FONT + SHOWN * LINE
                 href = f"../answers/index.html?theme={theme.id}&stance={stance.id}"
                 more = words.more.format(n=len(entries) - SHOWN)
-                out.append(f'<a href={quoteattr(href)} class="kb-map__more"><text x="{x + 12}" y="{top}">'
-                           f'{escape(more)}</text></a>')
+                out.append(f'<a href={quoteattr(href)} class="kb-map__more">{_hit_area(x, top, cell)}'
+                           f'<text x="{x + 12}" y="{top}">{escape(more)}</text></a>')
         y += row_height
     for column in range(len(used_stances) + 1):
         x = label_width + column * cell

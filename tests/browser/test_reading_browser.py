@@ -121,7 +121,15 @@ def test_the_viewpoint_map_is_a_figure_of_links_without_script(browser, base_url
     assert figure.is_visible()
     entry = figure.locator('a[href="../answers/zhang-xiang.html"]').first
     assert entry.is_visible()
-    entry.click()
+    # The whole line of the cell is the link: the gap between dot and label too, and past the label's end.
+    entry.scroll_into_view_if_needed()
+    dot, box = entry.locator("circle").bounding_box(), entry.bounding_box()
+    middle = dot["y"] + dot["height"] / 2
+    for x in (dot["x"] + dot["width"] + 2, box["x"] + box["width"] - 2):
+        href = page.evaluate("([x, y]) => document.elementFromPoint(x, y).closest('a')?.getAttribute('href')",
+                             [x, middle])
+        assert href == "../answers/zhang-xiang.html", x
+    entry.click(position={"x": dot["width"] + 2, "y": box["height"] / 2})
     page.wait_for_url(re.compile(r"/answers/zhang-xiang\.html$"))
     context.close()
 
