@@ -329,20 +329,22 @@ def test_kb_check_in_a_new_process_reports_a_carried_entrys_problems_until_it_is
 def test_a_new_process_after_an_edit_to_one_entrys_text_reads_nothing_it_has_carried(mini, tmp_path):
     # jieba.analyse loads jieba's part-of-speech tagger (a second reading of its dictionary), pypinyin
     # takes a quarter of a second to import and jieba's IDF table as long to read; the pages not
-    # rendered again are known to be on disk as written. A rebuild that recomputes one entry's text,
-    # with words the collection already has, needs none of them.
+    # rendered again are known to be on disk as written; jieba's whole dictionary takes half a second to
+    # read, and a paragraph needs the words of its own characters only. A rebuild that recomputes one
+    # entry's text, with words the collection already has, needs none of them.
     heavy = ("jieba.analyse", "jieba.posseg", "pypinyin")
     script = f"""
 import pathlib, sys
 from kb.cli import main
-from kb import related
+from kb import dictionary, related
 reads = []
 read_bytes = pathlib.Path.read_bytes
 pathlib.Path.read_bytes = lambda path: reads.append(path) or read_bytes(path)
 main(['generate', '--root', sys.argv[1]])
 generated = [path for path in reads if '_generated' in path.parts]
 print(*[m for m in {heavy!r} if m in sys.modules], *['idf'] * related.idf.cache_info().currsize,
-      *['idf-file'] * related._idf_file.cache_info().currsize, *['read'] * bool(generated))
+      *['idf-file'] * related._idf_file.cache_info().currsize, *['read'] * bool(generated),
+      *['dictionary'] * dictionary.whole.cache_info().currsize)
 """
 
     def loaded() -> list[str]:
@@ -351,7 +353,8 @@ print(*[m for m in {heavy!r} if m in sys.modules], *['idf'] * related.idf.cache_
                               text=True, cwd=ROOT)
         return done.stdout.splitlines()[-1].split()
 
-    assert loaded() == ["pypinyin", "idf", "idf-file"]  # from nothing: collation keys and keywords computed
+    # From nothing: collation keys and keywords computed, jieba's dictionary read whole (and kept in buckets).
+    assert loaded() == ["pypinyin", "idf", "idf-file", "dictionary"]
     path = mini / "answers/100/alpha.md"
     path.write_text(path.read_text(encoding="utf-8").replace("第二段，", "第二段，核方法不难，"), encoding="utf-8")
     assert loaded() == []

@@ -268,12 +268,18 @@ def code_digest() -> str:
     return digest.hexdigest()
 
 
-def cache_file(root: Path) -> Path:
-    """Where the carried results of the project at ``root`` are kept: in ``$KB_CACHE_DIR``, else the
-    user's cache folder (``$XDG_CACHE_HOME`` or ``~/.cache``), under ``kb/``, one file per project."""
+def cache_dir() -> Path:
+    """Where `kb` keeps what it carries between processes: ``$KB_CACHE_DIR``, else the user's cache
+    folder (``$XDG_CACHE_HOME`` or ``~/.cache``), under ``kb/``."""
     base = os.environ.get(CACHE_ENV) or str(Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "kb")
+    return Path(base)
+
+
+def cache_file(root: Path) -> Path:
+    """Where the carried results of the project at ``root`` are kept: one file per project in
+    :func:`cache_dir`."""
     name = hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:16]
-    return Path(base) / f"carried-{name}.pickle"
+    return cache_dir() / f"carried-{name}.pickle"
 
 
 def changes_file(path: Path) -> Path:

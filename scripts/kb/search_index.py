@@ -23,10 +23,10 @@ from pathlib import Path
 import jieba
 
 from kb import search_shards
+from kb.dictionary import fresh
 from kb.memo import Table
 from kb.model import Collection
 from kb.search_tokens import postings
-from kb.terms import fresh
 
 WORKER = "assets/javascripts/workers/kb-search.js"
 _MATERIAL_WORKER = re.compile(r'("search":\s*")([^"]*?)assets/javascripts/workers/search\.[0-9a-f]+\.min\.js"')

@@ -18,6 +18,7 @@ from functools import cache
 
 import jieba
 
+from kb.dictionary import fresh
 from kb.model import LANGS, Term
 
 jieba.setLogLevel(logging.WARNING)
@@ -38,26 +39,9 @@ class Match:
 
 
 @cache
-def _dictionary() -> tuple[dict[str, int], int]:
-    """jieba's dictionary (word frequencies and their total) as it reads it from its file, read once
-    per process: reading takes over half a second, a copy a hundredth of that."""
-    tk = jieba.Tokenizer()
-    tk.initialize()
-    return tk.FREQ, tk.total
-
-
-def fresh(tk: jieba.Tokenizer) -> jieba.Tokenizer:
-    """``tk`` with a new copy of jieba's dictionary, whatever it was taught before: the same state as
-    its own ``initialize()`` leaves, without reading the dictionary again."""
-    with tk.lock:
-        freq, total = _dictionary()
-        tk.FREQ, tk.total, tk.initialized = dict(freq), total, True
-    return tk
-
-
-@cache
 def tokenizer(words: tuple[str, ...]) -> jieba.Tokenizer:
-    """A jieba tokenizer of its own (the global one is left alone) that knows ``words``."""
+    """A jieba tokenizer of its own (the global one is left alone) that knows ``words``; it reads
+    jieba's dictionary only where the texts it cuts need it (kb.dictionary)."""
     tk = fresh(jieba.Tokenizer())
     for word in words:
         tk.add_word(word)

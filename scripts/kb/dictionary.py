@@ -1,0 +1,158 @@
+"""jieba's dictionary, read whole, or only where the texts being cut need it.
+
+jieba reads its whole dictionary (half a million words and their prefixes) before it cuts a single
+character: about half a second, a fifth of a rebuild after one edit at N = 1,000, which cuts one
+paragraph. Every lookup jieba makes while cutting a text (``get_DAG``, ``calc``, the check before its
+HMM, ``suggest_freq`` when a word is added) is of a piece of that text, so it starts with one of the
+text's characters. So the dictionary is also kept in buckets by first character (:func:`buckets`,
+in the user's cache folder, written the first time a process reads it whole), and a tokenizer can
+start with :class:`Words` instead of the whole table: a mapping that reads the bucket of a
+character the first time a word starting with it is looked up. Once it has read a good part of the
+buckets (a build from nothing cuts everything), it reads the rest and gives the tokenizer a plain
+``dict``, the same table jieba would have built, so the hot loops run at full speed again.
+
+Either way the tokenizer sees the same words with the same frequencies, so it cuts the same.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import marshal
+import os
+from functools import cache
+from importlib import metadata
+from pathlib import Path
+
+import jieba
+
+from kb.memo import cache_dir
+
+BUCKETS = 4096  # a word's bucket is its first character's code point modulo this
+PROMOTE_AT = BUCKETS // 8  # buckets read one by one before the rest are read at once
+FORMAT = 1
+
+
+@cache
+def whole() -> tuple[dict[str, int], int]:
+    """jieba's dictionary (word frequencies, prefixes at 0, and their total) as jieba reads it, read
+    once per process; also written in buckets for later processes, if they are not there yet."""
+    tk = jieba.Tokenizer()
+    tk.initialize()
+    if _read_buckets() is None:
+        _write_buckets(tk.FREQ, tk.total)
+    return tk.FREQ, tk.total
+
+
+@cache
+def _source_key() -> str:
+    """What the buckets were made from: jieba's version and its dictionary file, by size and time."""
+    path = Path(jieba.__file__).parent / jieba.DEFAULT_DICT_NAME
+    stat = path.stat()
+    text = f"{FORMAT};{metadata.version('jieba')};{path.resolve()};{stat.st_size};{stat.st_mtime_ns}"
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def buckets_file() -> Path:
+    return cache_dir() / "jieba-dictionary.marshal"
+
+
+@cache
+def _read_buckets() -> tuple[int, tuple[bytes, ...]] | None:
+    """The total and the marshalled buckets, if the file holds those of jieba's current dictionary."""
+    try:
+        content = marshal.loads(buckets_file().read_bytes())
+    except (OSError, EOFError, ValueError, TypeError):
+        return None
+    if (not isinstance(content, tuple) or len(content) != 3 or content[0] != _source_key()
+            or not isinstance(content[2], tuple) or len(content[2]) != BUCKETS):
+        return None
+    return content[1], content[2]
+
+
+def _write_buckets(freq: dict[str, int], total: int) -> None:
+    """The dictionary split by first character, each bucket marshalled on its own, written atomically.
+    A failure to write costs only speed, so it is not an error."""
+    parts: list[dict[str, int]] = [{} for _ in range(BUCKETS)]
+    for word, count in freq.items():
+        parts[ord(word[0]) % BUCKETS][word] = count
+    path = buckets_file()
+    temporary = path.with_name(path.name + f".{os.getpid()}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary.write_bytes(marshal.dumps((_source_key(), total, tuple(marshal.dumps(p) for p in parts))))
+        os.replace(temporary, path)
+    except OSError:
+        pass
+    finally:
+        temporary.unlink(missing_ok=True)
+    _read_buckets.cache_clear()
+
+
+class Words:
+    """jieba's word table for one tokenizer, read bucket by bucket as the words are looked up: what
+    ``tokenizer.FREQ`` needs to be (``in``, ``[]``, ``get``, and setting a word, as ``add_word``
+    does). After ``PROMOTE_AT`` buckets it reads the rest and sets ``tokenizer.FREQ`` to the whole
+    table, with the words set here, as a plain dict."""
+
+    def __init__(self, tokenizer: jieba.Tokenizer, parts: tuple[bytes, ...]) -> None:
+        self._tokenizer = tokenizer
+        self._parts = parts
+        self._known: dict[str, int] = {}  # the buckets read so far, with the words set since
+        self._set: dict[str, int] = {}  # the words set (added or changed)
+        self._read: set[int] = set()
+        self._whole: dict[str, int] | None = None  # the whole table, once promoted
+
+    def _words(self, word: str) -> dict[str, int]:
+        """A table that holds ``word`` if the dictionary (with the words set) does."""
+        if self._whole is not None:
+            return self._whole
+        bucket = ord(word[0]) % BUCKETS
+        if bucket not in self._read:
+            if len(self._read) >= PROMOTE_AT:
+                return self.promote()
+            self._read.add(bucket)
+            self._known.update(marshal.loads(self._parts[bucket]))  # words are set only once their bucket is in
+        return self._known
+
+    def promote(self) -> dict[str, int]:
+        """The whole table (as jieba builds it, with the words set here), now the tokenizer's."""
+        if self._whole is None:
+            table: dict[str, int] = {}
+            for part in self._parts:
+                table.update(marshal.loads(part))
+            table.update(self._set)
+            self._whole = self._tokenizer.FREQ = table
+        return self._whole
+
+    def __contains__(self, word: str) -> bool:
+        return word in self._words(word)
+
+    def __getitem__(self, word: str) -> int:
+        return self._words(word)[word]
+
+    def get(self, word: str, default: int | None = None) -> int | None:
+        return self._words(word).get(word, default)
+
+    def __setitem__(self, word: str, count: int) -> None:
+        self._set[word] = count
+        self._words(word)[word] = count
+
+    @property
+    def buckets_read(self) -> int:
+        return len(self._read)
+
+
+def fresh(tk: jieba.Tokenizer, lazily: bool = True) -> jieba.Tokenizer:
+    """``tk`` with jieba's dictionary as its own ``initialize()`` leaves it, whatever it was taught
+    before: read bucket by bucket as it is used (when the buckets are there and ``lazily``), else a
+    copy of the whole table, read once per process."""
+    with tk.lock:
+        saved = _read_buckets() if lazily else None
+        if saved is None:
+            freq, total = whole()
+            tk.FREQ, tk.total = dict(freq), total
+        else:
+            total, parts = saved
+            tk.FREQ, tk.total = Words(tk, parts), total
+        tk.initialized = True
+    return tk

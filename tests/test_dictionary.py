@@ -1,0 +1,105 @@
+"""jieba's dictionary read bucket by bucket cuts exactly as jieba's own, whole dictionary."""
+
+from __future__ import annotations
+
+import marshal
+
+import jieba
+import pytest
+
+from kb import dictionary
+from kb.dictionary import Words, buckets_file, fresh, whole
+from kb.pipeline import load_checked
+from kb.search_index import user_words
+
+from support.site import ROOT
+
+COLLECTION = load_checked(ROOT).collection
+WORDS = user_words(COLLECTION)
+# Every Chinese text of the collection: titles, summaries and paragraphs, with a few awkward ones
+# (Latin inside Han, digits, full-width marks, a rare character, a word longer than any in the dictionary).
+TEXTS = [text for answer in COLLECTION.answers
+         for text in (answer.title.zh, answer.summary.zh, *answer.body("zh"))] + [
+    "用GPU训练ResNet-152，top-5错误率3.57%。", "“调参”——炼丹？", "𠇹字与俓字", "深度学习" * 12]
+
+
+def jiebas_own(words) -> jieba.Tokenizer:
+    tk = jieba.Tokenizer()
+    tk.initialize()
+    for word in words:
+        tk.add_word(word)
+    return tk
+
+
+def taught(tk: jieba.Tokenizer, words) -> jieba.Tokenizer:
+    for word in words:
+        tk.add_word(word)
+    return tk
+
+
+def cuts(tk: jieba.Tokenizer, texts) -> list[list]:
+    return [list(tk.tokenize(text, HMM=True)) for text in texts] + [list(tk.cut(text, HMM=False)) for text in texts]
+
+
+@pytest.fixture(scope="module")
+def own() -> jieba.Tokenizer:
+    whole()  # the buckets are written the first time the whole dictionary is read
+    assert buckets_file().is_file()
+    return jiebas_own(WORDS)
+
+
+def test_a_paragraph_is_cut_as_jieba_cuts_it_after_reading_only_the_buckets_of_its_characters(own):
+    text = COLLECTION.answers[0].body("zh")[0]
+    tk = taught(fresh(jieba.Tokenizer()), WORDS)
+    assert isinstance(tk.FREQ, Words)
+    assert cuts(tk, [text]) == cuts(own, [text])
+    assert isinstance(tk.FREQ, Words)  # never read whole
+    assert 0 < tk.FREQ.buckets_read <= len({ord(c) % dictionary.BUCKETS for c in text + "".join(WORDS)})
+    assert tk.total == own.total
+
+
+def test_the_whole_collection_is_cut_as_jieba_cuts_it_and_the_table_becomes_jiebas_own(own):
+    tk = taught(fresh(jieba.Tokenizer()), WORDS)
+    assert cuts(tk, TEXTS) == cuts(own, TEXTS)
+    assert type(tk.FREQ) is dict  # read whole once enough buckets were needed: full speed again
+    assert tk.FREQ == own.FREQ and tk.total == own.total
+
+
+@pytest.mark.parametrize("promote_at", [0, 1, 40])
+def test_reading_the_rest_at_any_moment_changes_no_cut_and_keeps_the_words_added(own, monkeypatch, promote_at):
+    monkeypatch.setattr(dictionary, "PROMOTE_AT", promote_at)
+    tk = taught(fresh(jieba.Tokenizer()), WORDS)
+    assert cuts(tk, TEXTS[:5]) == cuts(own, TEXTS[:5])
+    tk.add_word("深度学习专家急缺", 7)  # a word set after the table was read whole
+    if isinstance(tk.FREQ, Words):
+        tk.FREQ.promote()
+    reference = taught(jiebas_own(WORDS), [])
+    reference.add_word("深度学习专家急缺", 7)
+    assert tk.FREQ == reference.FREQ and tk.total == reference.total
+
+
+def test_buckets_of_another_dictionary_are_ignored_and_written_again(own):
+    path = buckets_file()
+    saved = path.read_bytes()
+    try:
+        path.write_bytes(marshal.dumps(("another dictionary", 1, tuple(b"" for _ in range(dictionary.BUCKETS)))))
+        dictionary._read_buckets.cache_clear()
+        tk = fresh(jieba.Tokenizer())
+        table = tk.FREQ
+        assert type(table) is dict and table == whole()[0]  # the whole table, as read once per process
+        whole.cache_clear()
+        whole()
+        assert dictionary._read_buckets() is not None  # written again for jieba's own dictionary
+        path.write_bytes(b"not marshal at all")
+        dictionary._read_buckets.cache_clear()
+        assert type(fresh(jieba.Tokenizer()).FREQ) is dict
+    finally:
+        path.write_bytes(saved)
+        dictionary._read_buckets.cache_clear()
+
+
+def test_each_tokenizer_gets_its_own_table(own):
+    first, second = fresh(jieba.Tokenizer()), fresh(jieba.Tokenizer())
+    first.add_word("急缺专家")
+    assert "急缺专家" not in second.FREQ and second.FREQ.get("急缺专家") is None
+    assert "急缺专家" not in fresh(first).FREQ  # the table is new each time: what it was taught is forgotten
