@@ -10,7 +10,7 @@ import os
 import pytest
 
 from kb.search_index import write_shards
-from kb.search_shards import FOLDER, compact_docs, pairs, read_docs, split
+from kb.search_shards import FOLDER, compact_docs, dumps, dumps_whole, pairs, read_docs, split
 
 
 def index(texts: list[str]) -> dict:
@@ -104,3 +104,15 @@ def test_writing_shards_adds_new_names_keeps_unchanged_files_and_removes_stale_o
     assert {p.name for p in folder.iterdir()} == set(second)
     assert (folder / kept).stat().st_mtime == 1  # same name, same content: not written again
     assert all((folder / name).read_text(encoding="utf-8") == text for name, text in second.items())
+
+
+def test_the_whole_index_is_written_with_each_tokens_postings_as_they_were_encoded():
+    whole = index(["深度 \"学习\"", "two\nlines", "three"])
+    encoded = {token: json.dumps(gaps, separators=(",", ":")) for token, gaps in whole["config"]["kb"]["postings"]}
+    with_encoded = {**whole, "config": {**whole["config"], "kb": {**whole["config"]["kb"], "postings": encoded}}}
+    assert dumps_whole(with_encoded) == dumps(whole)
+    assert split(with_encoded) == split(whole)
+    # A text that holds the marker the postings are put in place of: written the slow way, as well.
+    odd = {**with_encoded, "docs": [*with_encoded["docs"], {"location": "x.html", "title": "x",
+                                                            "text": "\0postings\0"}]}
+    assert dumps_whole(odd) == dumps({**whole, "docs": odd["docs"]})

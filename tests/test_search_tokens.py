@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
+
+import pytest
 
 from kb import memo
 from kb.search_tokens import Cutter, js_separator, postings
@@ -39,14 +42,73 @@ def test_the_cut_follows_the_workers_rules():
     assert [cut(text) for text in CASES] == expected
 
 
-def test_postings_give_gaps_and_codes_in_order_of_first_appearance():
+def test_postings_give_gaps_and_codes_tokens_in_code_point_order():
+    memo.forget()
     docs = [{"title": "Deep", "text": "deep nets"}, {"title": "Other", "text": ""},
-            {"title": "Nets", "text": "deep deep"}]
-    assert postings(docs, SEPARATOR, {}) == [
-        ["deep", [0, 2, 0, 3, 2, 5]],   # entry 0 title once, entry 0 text once, entry 2 text twice
-        ["net", [0, 3, 2, 2]],           # entry 0 text once, entry 2 (gap 2) title once
-        ["other", [1, 2]],
-    ]
+            {"title": "Nets", "text": "deep deep 深度"}]
+    found = postings(docs, SEPARATOR, {})
+    assert list(found) == ["deep", "net", "other", "深度"]
+    assert {token: json.loads(gaps) for token, gaps in found.items()} == {
+        "deep": [0, 2, 0, 3, 2, 5],   # entry 0 title once, entry 0 text once, entry 2 text twice
+        "net": [0, 3, 2, 2],           # entry 0 text once, entry 2 (gap 2) title once
+        "other": [1, 2],
+        "深度": [2, 3],
+    }
+    assert found["deep"] == json.dumps([0, 2, 0, 3, 2, 5], separators=(",", ":"))
+    memo.forget()
+
+
+def _docs(count: int) -> list[dict]:
+    words = ["deep", "net", "gpu", "深度", "学习", "loss", "data", "paper"]
+    return [{"title": f"{words[n % 8]} {n}", "text": " ".join(words[(n * k) % 8] for k in range(1, n % 5 + 2))}
+            for n in range(count)]
+
+
+EDITS = {
+    "a text": lambda docs: docs[7].update(text="deep deep net fresh"),
+    "a title": lambda docs: docs[0].update(title="net net gpu"),
+    "a title and its text, same token": lambda docs: docs[3].update(title="paper paper paper", text="paper"),
+    "a token gone from the index": lambda docs: [doc.update(text=doc["text"].replace("paper", "")) for doc in docs[:2]]
+    and None,
+    "an entry added at the end": lambda docs: docs.append({"title": "new", "text": "深度 brand"}),
+    "the last entry removed": lambda docs: docs.pop() and None,
+    "two entries swapped": lambda docs: docs.__setitem__(slice(4, 6), [docs[5], docs[4]]),
+    "an entry inserted in the middle": lambda docs: docs.insert(10, {"title": "mid", "text": "gpu"}),
+    "an entry emptied": lambda docs: docs[12].update(title="", text=""),
+}
+
+
+@pytest.mark.parametrize("edit", EDITS, ids=list(EDITS))
+def test_postings_updated_after_an_edit_are_those_computed_from_nothing(edit):
+    memo.forget()
+    docs = _docs(40)
+    postings(docs, SEPARATOR, {}, index="site")
+    edited = [dict(doc) for doc in docs]
+    EDITS[edit](edited)
+    updated = postings(edited, SEPARATOR, {}, index="site")
+    memo.forget()
+    assert updated == postings(edited, SEPARATOR, {}, index="site")
+    memo.forget()
+
+
+def test_only_the_tokens_of_the_entries_that_changed_are_encoded_again(monkeypatch):
+    from kb import search_tokens
+
+    memo.forget()
+    docs = _docs(40)
+    postings(docs, SEPARATOR, {}, index="site")
+    encoded: list[list[int]] = []
+    encode = search_tokens.encode
+    monkeypatch.setattr(search_tokens, "encode", lambda gaps: encoded.append(list(gaps)) or encode(gaps))
+    assert docs[7] == {"title": "paper 7", "text": "paper data loss"}
+    docs[7] = {"title": "net", "text": "fresh"}
+    found = postings(docs, SEPARATOR, {}, index="site")
+    assert "7" not in found  # only entry 7 had it: gone, nothing to encode
+    assert len(encoded) == len({"paper", "data", "loss", "net", "fresh"})
+    encoded.clear()
+    postings([{"title": "all", "text": "new"}] * 40, SEPARATOR, {}, index="site")  # most changed: all again
+    assert len(encoded) == 2
+    memo.forget()
 
 
 def test_a_second_pass_cuts_only_the_entries_that_changed(monkeypatch):

@@ -192,6 +192,12 @@ class Table(Generic[K, V]):
     def items(self) -> Iterable[tuple[K, V]]:
         return self._entries.items()
 
+    def __iter__(self) -> Iterator[K]:
+        return iter(self._entries)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
     def __setitem__(self, key: K, value: V) -> None:
         global _computed
         self._entries[key] = self._set[key] = value

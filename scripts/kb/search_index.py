@@ -169,7 +169,7 @@ def extend_index(site_dir: Path, merge: Callable[[list[dict]], list[dict]], lang
     lean, files = search_shards.split(index)
     write_shards(search_dir, files)
     path.write_text(search_shards.dumps(lean), encoding="utf-8")
-    path.with_suffix(".js").write_text(f"{_SCRIPT_PREFIX}{search_shards.dumps(index)}\n", encoding="utf-8")
+    path.with_suffix(".js").write_text(f"{_SCRIPT_PREFIX}{search_shards.dumps_whole(index)}\n", encoding="utf-8")
     _remember(search_dir, index["docs"])
 
 

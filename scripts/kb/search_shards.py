@@ -28,6 +28,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Iterator
+from json.encoder import encode_basestring as _string  # a string as JSON, as dumps writes it
 
 from kb.search_text import ZWSP
 
@@ -39,6 +40,31 @@ EXTRA = ("tags", "boost")  # what an entry may have besides its location, title 
 
 def dumps(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+
+def encoded_postings(postings: list[list] | dict[str, str]) -> dict[str, str]:
+    """Token -> its postings as JSON, from an index's ``config.kb.postings``: ``[[token, gaps], ...]``
+    as the whole index holds them, or already token -> JSON (kb.search_tokens.postings)."""
+    return postings if isinstance(postings, dict) else {token: dumps(gaps) for token, gaps in postings}
+
+
+_MARKER = "\0postings\0"
+
+
+def dumps_whole(index: dict) -> str:
+    """``dumps(index)`` for an index whose postings are token -> JSON (kb.search_tokens.postings): they
+    are written as ``[[token, gaps], ...]`` in their order, each token's JSON as it is (at N = 10,000,
+    tens of thousands of lists not encoded again)."""
+    kb = index["config"]["kb"]
+    postings = encoded_postings(kb["postings"])
+    text = dumps({**index, "config": {**index["config"], "kb": {**kb, "postings": _MARKER}}})
+    marker = dumps(_MARKER)
+    if text.count(marker) != 1:  # a text holds the marker too: the slow way
+        return dumps({**index, "config": {**index["config"], "kb": {
+            **kb, "postings": [[token, json.loads(gaps)] for token, gaps in postings.items()]}}})
+    before, _, after = text.partition(marker)
+    listed = ",".join(f"[{_string(token)},{gaps}]" for token, gaps in postings.items())
+    return f"{before}[{listed}]{after}"
 
 
 def _named(stem: str, text: str) -> str:
@@ -110,12 +136,12 @@ def split(index: dict, postings_bytes: int = POSTINGS_BYTES,
           text_bytes: int = TEXT_BYTES) -> tuple[dict, dict[str, str]]:
     """The lean ``search_index.json`` (the config and the head) and the files of ``search/kb/``
     (name -> content) for ``index``, a full index whose ``config.kb`` holds ``t2s`` and ``postings``
-    (kb.search_index.extend_index)."""
+    (kb.search_index.extend_index; postings as ``encoded_postings`` reads them)."""
     config, docs = index["config"], index["docs"]
     files: dict[str, str] = {}
     vocabulary = []
-    entries = sorted(config["kb"]["postings"], key=lambda pair: pair[0])
-    for number, batch in enumerate(_batches(((token, dumps(gaps)) for token, gaps in entries), postings_bytes)):
+    entries = sorted(encoded_postings(config["kb"]["postings"]).items())
+    for number, batch in enumerate(_batches(entries, postings_bytes)):
         text = "[" + ",".join(gaps for _, gaps in batch) + "]"
         name = _named(f"p{number}", text)
         files[name] = text
