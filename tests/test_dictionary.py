@@ -45,6 +45,7 @@ def cuts(tk: jieba.Tokenizer, texts) -> list[list]:
 def own() -> jieba.Tokenizer:
     whole()  # the buckets are written the first time the whole dictionary is read
     assert buckets_file().is_file()
+    whole.cache_clear()  # as in a later process: the buckets are there, the whole table is not read
     return jiebas_own(WORDS)
 
 
@@ -103,3 +104,12 @@ def test_each_tokenizer_gets_its_own_table(own):
     first.add_word("急缺专家")
     assert "急缺专家" not in second.FREQ and second.FREQ.get("急缺专家") is None
     assert "急缺专家" not in fresh(first).FREQ  # the table is new each time: what it was taught is forgotten
+
+
+def test_a_process_that_has_read_the_whole_dictionary_copies_it(own):
+    whole()
+    try:
+        table = fresh(jieba.Tokenizer()).FREQ
+        assert type(table) is dict and table is not whole()[0] and table == jiebas_own([]).FREQ
+    finally:
+        whole.cache_clear()
