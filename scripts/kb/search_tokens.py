@@ -215,21 +215,23 @@ def _compute(fields: list, encoded: Table) -> None:
 def _update(fields: list, changed: list[int], fields_of: Table, encoded: Table) -> None:
     """The postings of the tokens of the ``changed`` entries (as they were and as they are)."""
     gone = set(changed)
+    added: dict[str, list[tuple[int, int]]] = {}  # token -> the changed entries' pairs, as they are now
     tokens: set[str] = set()
     for n in changed:
-        for pair in (fields_of.get(n), fields[n] if n < len(fields) else None):
-            if pair is not None:
-                tokens.update(pair[0], pair[1])
-    for token in tokens:
+        if n < len(fields):
+            for field, counted in enumerate(fields[n]):
+                for token, count in counted.items():
+                    added.setdefault(token, []).append((n, count * 2 + field))
+        if (was := fields_of.get(n)) is not None:
+            tokens.update(was[0], was[1])
+    for token in tokens | added.keys():
         pairs, position = [], 0
         previous = json.loads(encoded[token]) if token in encoded else []
         for at in range(0, len(previous), 2):
             position += previous[at]
             if position not in gone:
                 pairs.append((position, previous[at + 1]))
-        for n in changed:
-            if n < len(fields):
-                pairs += [(n, counts[token] * 2 + field) for field, counts in enumerate(fields[n]) if token in counts]
+        pairs += added.get(token, ())
         if pairs:
             pairs.sort(key=lambda pair: (pair[0], pair[1] & 1))  # by entry, then the title's pair first
             encoded[token] = encode(_gaps(pairs))
