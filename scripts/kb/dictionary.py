@@ -4,7 +4,7 @@ jieba reads its whole dictionary (half a million words and their prefixes) befor
 character: about half a second, a fifth of a rebuild after one edit at N = 1,000, which cuts one
 paragraph. Every lookup jieba makes while cutting a text (``get_DAG``, ``calc``, the check before its
 HMM, ``suggest_freq`` when a word is added) is of a piece of that text, so it starts with one of the
-text's characters. So the dictionary is also kept in buckets by first character (:func:`buckets`,
+text's characters. So the dictionary is also kept in buckets by first character (:func:`buckets_file`,
 in the user's cache folder, written the first time a process reads it whole), and a tokenizer can
 start with :class:`Words` instead of the whole table: a mapping that reads the bucket of a
 character the first time a word starting with it is looked up. Once it has read a good part of the
@@ -142,13 +142,13 @@ class Words:
         return len(self._read)
 
 
-def fresh(tk: jieba.Tokenizer, lazily: bool = True) -> jieba.Tokenizer:
+def fresh(tk: jieba.Tokenizer) -> jieba.Tokenizer:
     """``tk`` with jieba's dictionary as its own ``initialize()`` leaves it, whatever it was taught
     before: a copy of the whole table if this process has read it (a copy takes a hundredth of the
-    time), else read bucket by bucket as it is used (when the buckets are there and ``lazily``), else
-    the whole table, read now."""
+    time), else read bucket by bucket as it is used (when the buckets are there), else the whole
+    table, read now."""
     with tk.lock:
-        saved = _read_buckets() if lazily and not whole.cache_info().currsize else None
+        saved = None if whole.cache_info().currsize else _read_buckets()
         if saved is None:
             freq, total = whole()
             tk.FREQ, tk.total = dict(freq), total
