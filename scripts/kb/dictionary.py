@@ -16,16 +16,16 @@ Either way the tokenizer sees the same words with the same frequencies, so it cu
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import marshal
-import os
 from functools import cache
 from importlib import metadata
 from pathlib import Path
 
 import jieba
 
-from kb.memo import cache_dir
+from kb.memo import cache_dir, write_atomically
 
 BUCKETS = 4096  # a word's bucket is its first character's code point modulo this
 PROMOTE_AT = BUCKETS // 8  # buckets read one by one before the rest are read at once
@@ -75,16 +75,9 @@ def _write_buckets(freq: dict[str, int], total: int) -> None:
     parts: list[dict[str, int]] = [{} for _ in range(BUCKETS)]
     for word, count in freq.items():
         parts[ord(word[0]) % BUCKETS][word] = count
-    path = buckets_file()
-    temporary = path.with_name(path.name + f".{os.getpid()}.tmp")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary.write_bytes(marshal.dumps((_source_key(), total, tuple(marshal.dumps(p) for p in parts))))
-        os.replace(temporary, path)
-    except OSError:
-        pass
-    finally:
-        temporary.unlink(missing_ok=True)
+    content = (_source_key(), total, tuple(marshal.dumps(part) for part in parts))
+    with contextlib.suppress(OSError):
+        write_atomically(buckets_file(), lambda file: marshal.dump(content, file))
     _read_buckets.cache_clear()
 
 

@@ -30,7 +30,7 @@ from collections.abc import Callable, Hashable, Iterable, Iterator
 from contextlib import contextmanager
 from importlib import metadata
 from pathlib import Path
-from typing import Generic, TypeVar
+from typing import BinaryIO, Generic, TypeVar
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
@@ -303,16 +303,22 @@ def _portable(context: object) -> bool:
     return True
 
 
-def _write(path: Path, content: tuple) -> None:
-    """``content`` pickled to ``path``, atomically (a reader sees the old file or the new, whole)."""
+def write_atomically(path: Path, write: Callable[[BinaryIO], object]) -> None:
+    """What ``write`` writes to the file it is given, put at ``path`` atomically (a reader sees the
+    old file or the new, whole); errors are the caller's."""
     temporary = path.with_name(path.name + f".{os.getpid()}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with temporary.open("wb") as file:
-            pickle.dump(content, file, protocol=pickle.HIGHEST_PROTOCOL)
+            write(file)
         os.replace(temporary, path)
     finally:
         temporary.unlink(missing_ok=True)
+
+
+def _write(path: Path, content: tuple) -> None:
+    """``content`` pickled to ``path``, atomically."""
+    write_atomically(path, lambda file: pickle.dump(content, file, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def save(path: Path, key: str) -> None:
