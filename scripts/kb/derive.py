@@ -115,6 +115,9 @@ def derive(collection: Collection) -> Indexes:
     mentionable = {(q, lang): tuple(mentions(q, lang, by_author)) for q in by_question for lang in LANGS}
     compiled: dict[tuple[str, str], Mentions] = {}  # by (question, lang): hashing the names costs more
 
+    def link_key(answer: Answer, lang: str) -> tuple:
+        return (lang, answer.body(lang), answer.author.id, answer.question)
+
     def link(answer: Answer, lang: str) -> Linked:
         def compute() -> Linked:
             where = (answer.question, lang)
@@ -122,10 +125,13 @@ def derive(collection: Collection) -> Indexes:
                 compiled[where] = Mentions(mentionable[where])
             return link_paragraphs(answer.body(lang), lang, matcher, definitions[lang], compiled[where],
                                    answer.author.id, tokens[(answer.id, lang)])
-        return _LINKED.get((lang, answer.body(lang), answer.author.id, answer.question), compute)
+        return _LINKED.get(link_key(answer, lang), compute)
 
     _LINKED.start((collection.terms, tuple(mentionable.items())))
     _PINYIN.start()
+    # The entries to link again are cut all at once: on two cores when there are many (kb.forked).
+    matcher.cut_all((lang, paragraph) for answer in answers for lang in LANGS
+                    if not _LINKED.has(link_key(answer, lang)) for paragraph in answer.body(lang))
     linked = {(answer.id, lang): link(answer, lang) for answer in answers for lang in LANGS}
     appears_in: dict[str, list[Answer]] = {term.id: [] for term in collection.terms}
     for answer in answers:

@@ -95,6 +95,10 @@ class Carry(Generic[K, V]):
         self._context = context
         self._whole = self._whole or not same
 
+    def has(self, key: K) -> bool:
+        """Whether :meth:`get` would give ``key``'s result without computing it."""
+        return key in self._current or key in self._previous
+
     def get(self, key: K, compute: Callable[[], V]) -> V:
         global _computed
         if key in self._current:

@@ -1,0 +1,170 @@
+"""Work shared with a forked child (kb.forked) gives exactly what this process alone would, whatever
+the child does; and the generator's cut and related answers, shared, are those computed alone.
+
+The tests that fork run in a new interpreter: the suite's own servers (the built site's, for the
+browser tests) are threads, and kb.forked never forks a process with another thread running."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+import threading
+from pathlib import Path
+
+import pytest
+
+from kb import forked
+
+from support.site import ROOT
+
+needs_fork = pytest.mark.skipif(sys.platform != "linux" or forked.cores() < 2, reason="needs Linux and two cores")
+
+
+def in_new_process(body: str, tmp_path: Path) -> None:
+    """Run ``body`` (Python with asserts) in a new interpreter, with the real collection at ``ROOT``."""
+    script = "import os, time\nfrom pathlib import Path\nfrom kb import forked\n" + textwrap.dedent(body)
+    result = subprocess.run([sys.executable, "-c", script, str(ROOT), str(tmp_path)], capture_output=True,
+                            text=True, timeout=600, env={**os.environ, "KB_CACHE_DIR": str(tmp_path / "cache")})
+    assert result.returncode == 0, result.stderr
+
+
+@needs_fork
+def test_every_second_item_is_computed_by_a_child_and_all_come_back_in_order(tmp_path):
+    in_new_process("""
+        parent = os.getpid()
+        results = forked.shared_map(lambda n: (n * n, os.getpid()), list(range(7)))
+        assert [square for square, _ in results] == [n * n for n in range(7)]
+        pids = [pid for _, pid in results]
+        assert pids[1::2] == [parent] * 3, pids
+        assert len(set(pids[0::2])) == 1 and pids[0] != parent, pids
+    """, tmp_path)
+
+
+@needs_fork
+def test_the_child_sends_packed_results_that_are_unpacked_with_their_item(tmp_path):
+    in_new_process("""
+        results = forked.shared_map(len, ["a", "bb", "ccc", "dddd"], pack=lambda n: n * 10,
+                                    unpack=lambda item, sent: (item, sent))
+        assert results == [("a", 10), 2, ("ccc", 30), 4], results
+    """, tmp_path)
+
+
+@needs_fork
+def test_a_child_that_dies_leaves_its_share_to_this_process(tmp_path):
+    in_new_process("""
+        parent = os.getpid()
+
+        def square(n):
+            if os.getpid() != parent:
+                os._exit(3)  # the child dies without sending anything
+            return n * n
+
+        assert forked.shared_map(square, list(range(6))) == [n * n for n in range(6)]
+    """, tmp_path)
+
+
+@needs_fork
+def test_a_child_whose_results_do_not_pickle_leaves_its_share_to_this_process(tmp_path):
+    in_new_process("""
+        parent = os.getpid()
+
+        def unpicklable(n):
+            return (lambda: n) if os.getpid() != parent else n  # a lambda cannot be pickled
+
+        assert forked.shared_map(unpicklable, [5, 6, 7]) == [5, 6, 7]
+    """, tmp_path)
+
+
+@needs_fork
+def test_an_error_in_this_process_stops_the_child_and_is_raised(tmp_path):
+    in_new_process("""
+        import sys
+        parent, mark = os.getpid(), Path(sys.argv[2]) / "child"
+
+        def work(n):
+            if os.getpid() != parent:
+                mark.write_text(str(os.getpid()))
+                time.sleep(60)
+                return n
+            for _ in range(1000):  # let the child start before this process fails
+                if mark.exists() and mark.read_text():
+                    break
+                time.sleep(0.01)
+            raise ValueError("broken entry")
+
+        try:
+            forked.shared_map(work, [1, 2])
+        except ValueError as error:
+            assert str(error) == "broken entry"
+        else:
+            raise AssertionError("the error was not raised")
+        try:  # killed and reaped, not left running or a zombie
+            os.kill(int(mark.read_text()), 0)
+        except ProcessLookupError:
+            pass
+        else:
+            raise AssertionError("the child is still there")
+    """, tmp_path)
+
+
+def test_without_worth_or_with_another_thread_running_this_process_works_alone():
+    parent = os.getpid()
+    assert {pid for pid in forked.shared_map(lambda n: os.getpid(), list(range(4)), worth=False)} == {parent}
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        assert not forked.can_fork()
+        assert {pid for pid in forked.shared_map(lambda n: os.getpid(), list(range(4)))} == {parent}
+    finally:
+        stop.set()
+        other.join()
+
+
+@needs_fork
+def test_a_cut_shared_with_a_child_is_the_cut_made_alone(tmp_path):
+    in_new_process("""
+        import sys
+        from kb import terms
+        from kb.load import load
+        from kb.model import LANGS
+        from kb.terms import TermMatcher
+
+        collection = load(Path(sys.argv[1])).collection
+        texts = [(lang, p) for a in collection.answers for lang in LANGS for p in a.body(lang)]
+        texts += [("zh", ""), ("zh", "俓𠇹 深度學習 e.g. CNN、RNN\\n\\n（注）"), ("en", "R-CNN's  2nd\\tstep — ok"),
+                  ("zh", "核方法的核心是核")]
+        alone = TermMatcher(collection.terms)
+        expected = {key: alone.tokens(key[1], key[0]) for key in texts}
+        terms.SHARE_FROM = 0
+        shared = TermMatcher(collection.terms)
+        shared._cut = {}  # not the process-wide cut cache the first matcher filled
+        forks, fork = [], os.fork
+        os.fork = lambda: forks.append(1) or fork()
+        shared.cut_all(texts)
+        assert forks, "the cut was not shared"
+        assert {key: shared._cut[key] for key in texts} == expected
+    """, tmp_path)
+
+
+@needs_fork
+def test_related_answers_scored_on_two_cores_are_those_scored_on_one(tmp_path):
+    in_new_process("""
+        import sys
+        from kb import memo, related, terms
+        from kb.derive import derive
+        from kb.load import load
+        from kb.synthetic import make_collection
+
+        collection = load(make_collection(Path(sys.argv[1]), Path(sys.argv[2]) / "project", 80)).collection
+        terms.SHARE_FROM = related.SHARE_FROM = 10 ** 9  # only the scoring is shared, and not yet
+        alone = derive(collection).related
+        memo.forget()
+        related.SHARE_FROM = 1
+        forks, fork = [], os.fork
+        os.fork = lambda: forks.append(1) or fork()
+        assert derive(collection).related == alone
+        assert forks, "the scoring was not shared"
+    """, tmp_path)
