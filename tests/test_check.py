@@ -263,6 +263,31 @@ def test_kb_build_on_a_broken_collection_prints_errors_without_a_traceback(mini)
     assert not (mini / "docs").exists()  # nothing generated from a broken collection
 
 
+TEARDOWN = """import atexit, sys
+atexit.register(lambda: print("interpreter teardown", file=sys.stderr))
+from kb.cli import run
+sys.argv = ["kb", *sys.argv[1:]]
+run()
+"""
+
+
+def test_kb_check_ends_its_process_at_once_with_its_output_and_exit_code(mini, tmp_path):
+    ok = subprocess.run([sys.executable, "-c", TEARDOWN, "check", str(mini)], capture_output=True, text=True)
+    assert ok.returncode == 0
+    assert "collection is valid" in ok.stdout  # flushed before the process ended
+    assert "interpreter teardown" not in ok.stderr  # no freeing the build's objects one by one
+    edit(mini, A, "stance: not-maths", "stance: nope")
+    broken = subprocess.run([sys.executable, "-c", TEARDOWN, "generate", "--root", str(mini)],
+                            capture_output=True, text=True)
+    assert broken.returncode == 1
+    assert f"{A}:13: stance: unknown stance 'nope'" in broken.stderr
+    assert "interpreter teardown" not in broken.stderr
+    other = subprocess.run([sys.executable, "-c", TEARDOWN, "terms", "--root", str(mini)],
+                           capture_output=True, text=True)
+    assert other.returncode == 2  # nothing to do without --suggest; other commands end as usual
+    assert "interpreter teardown" in other.stderr
+
+
 def test_the_fixture_is_untouched_by_the_tests():
     # The fault tests edit copies; the fixture itself must stay valid.
     assert problems_of(MINI) == []

@@ -7,11 +7,14 @@ command exits 1, never with a traceback. Usage errors exit 2.
 from __future__ import annotations
 
 import argparse
+import logging
+import os
 import signal
 import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from kb.problems import ContentError, Problem, errors
 
@@ -306,6 +309,29 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("-v", "--verbose", action="store_true")
     serve.set_defaults(run=cmd_serve)
     return top
+
+
+# Commands whose process ends as soon as their work is done. A build leaves hundreds of megabytes of
+# objects (the collection, its cuts, the carried state) that the interpreter would otherwise free one
+# by one on its way out, with nothing left to do for them: 0.5 s after `kb generate` at N = 1,000.
+QUICK_EXIT = frozenset({"check", "generate", "build"})
+
+
+def run() -> NoReturn:
+    """The `kb` command and `python -m kb`: :func:`main`, then, after a command in :data:`QUICK_EXIT`,
+    the output flushed and the process ended at once (no ``atexit`` handler of this process's
+    libraries has anything to do after those commands; the carried state is already saved)."""
+    argv = sys.argv[1:]
+    code = main(argv)
+    if next((arg for arg in argv if not arg.startswith("-")), None) in QUICK_EXIT:
+        logging.shutdown()  # MkDocs' handlers
+        try:
+            sys.stdout.flush()
+            sys.stderr.flush()
+        except OSError:  # a closed pipe (`kb check | head`): what could be written was
+            pass
+        os._exit(code)
+    raise SystemExit(code)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -16,6 +16,7 @@ itself. The child never returns into the caller's code: it leaves with ``os._exi
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
 import signal
@@ -76,8 +77,9 @@ def shared_map(function: Callable[[T], R], items: Sequence[T], worth: bool = Tru
             reaped = True
         finally:
             if not reaped:  # this process failed (or was interrupted) first: the child's work is of no use
-                os.kill(pid, signal.SIGKILL)
-                os.waitpid(pid, 0)
+                with contextlib.suppress(ChildProcessError, ProcessLookupError):  # the error raised is this one's
+                    os.kill(pid, signal.SIGKILL)
+                    os.waitpid(pid, 0)
     sent = _results(data, len(theirs)) if os.waitstatus_to_exitcode(status) == 0 else None
     if sent is None:
         sent = [function(item) for item in theirs]
