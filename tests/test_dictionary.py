@@ -79,6 +79,25 @@ def test_reading_the_rest_at_any_moment_changes_no_cut_and_keeps_the_words_added
     assert tk.FREQ == reference.FREQ and tk.total == reference.total
 
 
+def test_tokenizers_that_read_the_rest_merge_the_buckets_once_and_keep_their_own_words(own, monkeypatch):
+    monkeypatch.setattr(dictionary, "PROMOTE_AT", 0)
+    dictionary._merged.cache_clear()
+    merges = []
+    merge = dictionary._merged.__wrapped__
+    monkeypatch.setattr(dictionary, "_merged", dictionary.cache(lambda parts: merges.append(1) or merge(parts)))
+    one, two = fresh(jieba.Tokenizer()), fresh(jieba.Tokenizer())
+    assert isinstance(one.FREQ, Words) and isinstance(two.FREQ, Words)
+    one.add_word("深度学习专家急缺", 7)  # its first lookup reads the rest; the word is this tokenizer's only
+    assert "深度" in two.FREQ  # the other reads the rest too
+    two.add_word("炼丹师", 3)  # not seen by the first, nor by the merged table
+    assert type(one.FREQ) is dict and type(two.FREQ) is dict
+    assert len(merges) == 1
+    reference_one, reference_two = jiebas_own([]), jiebas_own([])
+    reference_one.add_word("深度学习专家急缺", 7)
+    reference_two.add_word("炼丹师", 3)
+    assert one.FREQ == reference_one.FREQ and two.FREQ == reference_two.FREQ
+
+
 def test_buckets_of_another_dictionary_are_ignored_and_written_again(own):
     path = buckets_file()
     saved = path.read_bytes()
