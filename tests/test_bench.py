@@ -48,11 +48,12 @@ def test_the_same_size_and_seed_give_the_same_collection(tmp_path):
 
 def test_bench_reports_every_figure_for_a_size(tmp_path):
     result = bench_size(ROOT, 12, tmp_path, browser_timing=False)  # timed in the browser tests
-    for key in ("generate_s", "build_s", "floor_s", "peak_rss_mb", "site_bytes", "search_index_bytes",
-                "search_head_bytes", "index_load_ms", "first_query_ms", "query_ms", "search_floor_ms",
-                "rebuild_one_s", "rebuild_floor_s", "serve_edit_s"):
+    for key in ("generate_s", "build_s", "floor_s", "floor_at_once_s", "peak_rss_mb", "site_bytes",
+                "search_index_bytes", "search_head_bytes", "index_load_ms", "first_query_ms", "query_ms",
+                "search_floor_ms", "rebuild_one_s", "rebuild_floor_s", "serve_edit_s"):
         assert key in result
-    assert result["build_s"] > 0 and result["floor_s"] > 0 and result["site_bytes"] > result["search_index_bytes"] > 0
+    assert result["build_s"] > 0 and result["floor_s"] > 0 and result["floor_at_once_s"] > 0
+    assert result["site_bytes"] > result["search_index_bytes"] > 0
     assert result["search_index_bytes"] > result["search_head_bytes"] > 0
     assert result["peak_rss_mb"] > 0 and result["rebuild_floor_s"] > 0
     assert result["serve_edit_s"] > 0  # the server reloaded with the edit in the page (checked inside)
@@ -61,17 +62,19 @@ def test_bench_reports_every_figure_for_a_size(tmp_path):
 def test_figures_are_reported_as_ratios_to_the_floor_and_growth_between_sizes():
     results = {"100": {"generate_s": 1.0, "build_s": 4.0, "floor_s": 2.0, "peak_rss_mb": 1, "site_bytes": 1,
                        "search_index_bytes": 1, "index_load_ms": 1, "query_ms": 1, "rebuild_one_s": 1.0,
-                       "rebuild_floor_s": 0.5},
+                       "rebuild_floor_s": 0.5, "floor_at_once_s": 1.6},
                "1000": {"generate_s": 5.0, "build_s": 30.0, "floor_s": 20.0, "peak_rss_mb": 1, "site_bytes": 1,
                         "search_index_bytes": 1, "index_load_ms": None, "query_ms": None, "rebuild_one_s": 2.0}}
     results["100"].update(first_query_ms=3, search_floor_ms=2)
     first, second = rows(results)
     assert (first["build_vs_floor"], first["generate_vs_build"], first["search_vs_floor"]) == (2.0, 0.25, 2.0)
-    assert (first["rebuild_vs_floor"], first["rebuild_vs_build"]) == (2.0, 0.25)
+    assert (first["rebuild_vs_floor"], first["rebuild_vs_build"], first["build_vs_floor_at_once"]) == (2.0, 0.25, 2.5)
+    assert "build_vs_floor_at_once" not in second  # a result from before the floor at once was measured
     assert "search_vs_floor" not in second  # not timed in a browser
     assert "rebuild_vs_floor" not in second  # a result from before the rebuild floor was measured
     assert (second["build_vs_floor"], second["build_growth"], second["floor_growth"]) == (1.5, 7.5, 10.0)
-    assert "| 1,000 | 5.0 | 30.0 | 20.0 | 1.5× | 0.17× | 7.5× |" in table(results)
+    assert "| 1,000 | 5.0 | 30.0 | 20.0 | 1.5× | – | – | 0.17× | 7.5× |" in table(results)
+    assert "| 100 | 1.0 | 4.0 | 2.0 | 2.0× | 1.6 | 2.5× | 0.25× |" in table(results)
     assert "| 1.0 | 0.5 | 2.0× |" in table(results)
 
 

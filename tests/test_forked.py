@@ -7,27 +7,11 @@ browser tests) are threads, and kb.forked never forks a process with another thr
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
-import textwrap
 import threading
-from pathlib import Path
-
-import pytest
 
 from kb import forked
 
-from support.site import ROOT
-
-needs_fork = pytest.mark.skipif(sys.platform != "linux" or forked.cores() < 2, reason="needs Linux and two cores")
-
-
-def in_new_process(body: str, tmp_path: Path) -> None:
-    """Run ``body`` (Python with asserts) in a new interpreter, with the real collection at ``ROOT``."""
-    script = "import os, time\nfrom pathlib import Path\nfrom kb import forked\n" + textwrap.dedent(body)
-    result = subprocess.run([sys.executable, "-c", script, str(ROOT), str(tmp_path)], capture_output=True,
-                            text=True, timeout=600, env={**os.environ, "KB_CACHE_DIR": str(tmp_path / "cache")})
-    assert result.returncode == 0, result.stderr
+from support.forking import in_new_process, needs_fork
 
 
 @needs_fork

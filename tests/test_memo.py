@@ -24,6 +24,7 @@ from kb.pipeline import outputs
 from kb.render import render_site
 from kb.search_text import answer_pages
 
+from support.forking import in_new_process, needs_fork
 from support.site import MINI, ROOT
 
 
@@ -364,3 +365,68 @@ print(*[m for m in {heavy!r} if m in sys.modules], *['idf'] * related.idf.cache_
     (mini / "docs/_generated/zh/answers/beta.md").write_text("changed by hand", encoding="utf-8")
     assert loaded() == ["read"]  # a page changed behind kb's back is read, and written again
     assert "changed by hand" not in (mini / "docs/_generated/zh/answers/beta.md").read_text(encoding="utf-8")
+
+
+@needs_fork
+def test_what_a_forked_child_carried_comes_back_referring_to_what_both_held(tmp_path):
+    """A child forked after memo.snapshot() hands its changes back (changes_since, take_changes): a
+    result both processes held is the parent's very object again, what only the parent changed stays,
+    a carry made in the child alone arrives as a saved one would, and all of it is saved and restored."""
+    in_new_process("""
+        import sys
+        from kb import memo
+        from kb.memo import Carry, Latest, Table
+
+        path = Path(sys.argv[2]) / "carried.pickle"
+        redone, mine, table, latest = Carry("t.redone"), Carry("t.mine"), Table("t.table"), Latest("t.latest")
+        shared = ("an entry", ("its", "text"))
+        for carry in (redone, mine):
+            carry.start("context")
+            carry.get("a", lambda: shared)
+        for n in range(100):  # a file large enough for what follows to be saved as changes beside it
+            table[f"old{n}"] = n
+        table["zh"], table["en"], table["gone"] = "zh 0", "en 0", "to be removed"
+        latest.value = "before"
+        memo.save(path, "key")
+        snap = memo.snapshot()
+
+        def child():
+            redone.start("context")  # a new pass: reuses a, computes b
+            redone.get("a", lambda: "computed again")
+            redone.get("b", lambda: ("new", shared))
+            mine.start("the child's")
+            mine.get("c", lambda: "the child's")
+            table["en"], table["shared"] = "en 1", shared
+            table.pop("gone")
+            table["zh"] = "the child's"
+            latest.value = "after"
+            Table("t.late")["x"] = 1  # made after the fork, in the child alone
+            return memo.changes_since(snap, extra=["a message"])
+
+        def parent():
+            mine.start("the parent's")
+            mine.get("d", lambda: "the parent's")
+            table["zh"] = "zh 1"
+
+        _, sent = forked.aside(child, parent)
+        assert sent is not None, "the child failed"
+        assert memo.take_changes(snap, sent) == ["a message"]
+        assert redone.state()[1] == {"a": shared, "b": ("new", shared)}
+        assert redone.state()[1]["a"] is shared and redone.state()[1]["b"][1] is shared
+        assert mine.state() == ("the parent's", {"d": "the parent's"})
+        assert table["zh"] == "zh 1" and table["en"] == "en 1" and "gone" not in table
+        assert table["shared"] is shared
+        assert latest.value == "after"
+        assert Table("t.late")["x"] == 1
+
+        memo.save(path, "key")
+        assert memo.changes_file(path).exists(), "the changes were not saved beside the file"
+        for name in ("t.late",):
+            memo._ALL.pop(name)
+        memo.forget()
+        assert memo.restore(path, "key")
+        assert redone.state()[1] == {"a": shared, "b": ("new", shared)}
+        assert dict(table.items()) == {**{f"old{n}": n for n in range(100)}, "zh": "zh 1", "en": "en 1",
+                                       "shared": shared}
+        assert latest.value == "after" and Table("t.late")["x"] == 1
+    """, tmp_path)

@@ -4,8 +4,10 @@ For each N, in a fresh temporary folder: a synthetic collection (kb.synthetic), 
 - generate_s: `kb generate` from nothing;
 - build_s, peak_rss_mb: `kb build` from nothing (check, generate, both languages with MkDocs, strict),
   as users run it;
-- floor_s: MkDocs with no plugins, no hooks and a one-page nav on the same Markdown (both languages);
-  the build and the floor are each run twice, alternately, and the shorter time of each is kept;
+- floor_s: MkDocs with no plugins, no hooks and a one-page nav on the same Markdown, one language after
+  the other; floor_at_once_s, the same two builds run at once, as `kb build` runs a full build on a
+  machine with two cores (kb.site); the build and the floors are each run twice, alternately, and the
+  shorter time of each is kept;
 - site_bytes, search_index_bytes: the built site, and what both search indexes give readers to fetch
   (search_index.json and the shards; search_head_bytes: search_index.json, which every page fetches);
 - rebuild_one_s: `kb build` again after editing one paragraph of one entry, in a new process that
@@ -77,19 +79,34 @@ def folder_bytes(path: Path) -> int:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
 
 
-def floor(project: Path, work: Path) -> float:
-    """Both languages built with no plugins and a minimal nav from the same Markdown."""
-    total = 0.0
+def run_at_once(commands: list[list[str]]) -> float:
+    """Wall seconds of ``commands`` started together, until the last ends; each must succeed."""
+    started = time.perf_counter()
+    processes = [subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) for command in commands]
+    for command, process in zip(commands, processes, strict=True):
+        _, errors = process.communicate()
+        if process.returncode != 0:
+            raise RuntimeError(f"{' '.join(command)} failed: {errors.decode()[-2000:]}")
+    return time.perf_counter() - started
+
+
+def floor(project: Path, work: Path, at_once: bool = False) -> float:
+    """Both languages built with no plugins and a minimal nav from the same Markdown, one after the
+    other or (``at_once``) both at once."""
+    commands = []
     for lang in ("zh", "en"):
         work.mkdir(parents=True, exist_ok=True)
         docs = work / f"floor-docs-{lang}"
+        shutil.rmtree(docs, ignore_errors=True)
         shutil.copytree(project / "docs" / lang, docs)
         shutil.copytree(project / "docs" / "_generated" / lang, docs, dirs_exist_ok=True)
         config = work / f"floor-{lang}.yml"
         config.write_text(FLOOR_CONFIG.format(docs=docs, site=work / f"floor-site-{lang}", lang=lang),
                           encoding="utf-8")
-        total += run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config)])[0]
-    return total
+        commands.append([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config)])
+    if at_once:
+        return run_at_once(commands)
+    return sum(run(command)[0] for command in commands)
 
 
 REBUILD_FLOOR = """
@@ -242,12 +259,13 @@ def _bench_size(source: Path, n: int, work: Path, browser_timing: bool, repeat: 
     kb = [sys.executable, "-m", "kb"]
     generate_s, _ = run([*kb, "generate", "--root", str(project)])
     site = work / "site"
-    builds, floors, peak = [], [], 0.0
+    builds, floors, floors_at_once, peak = [], [], [], 0.0
     for attempt in range(repeat):
         seconds, rss = clean_build(project, site)
         builds.append(seconds)
         peak = max(peak, rss)
         floors.append(floor(project, work / f"floor-{attempt}"))
+        floors_at_once.append(floor(project, work / f"floor-{attempt}", at_once=True))
     edit_one_entry(project)
     rebuild_one_s, _ = run([*kb, "build", "--root", str(project), "--site-dir", str(site)])
     rebuild_floor_s = min(rebuild_floor(work) for _ in range(2))
@@ -256,6 +274,7 @@ def _bench_size(source: Path, n: int, work: Path, browser_timing: bool, repeat: 
         "generate_s": round(generate_s, 2),
         "build_s": round(min(builds), 2),
         "floor_s": round(min(floors), 2),
+        "floor_at_once_s": round(min(floors_at_once), 2),
         "peak_rss_mb": round(peak, 1),
         "site_bytes": folder_bytes(site),
         "search_index_bytes": search_bytes(site),
@@ -291,6 +310,8 @@ def rows(results: dict) -> list[dict]:
         row = {"n": int(n), **r, "build_vs_floor": round(r["build_s"] / r["floor_s"], 2),
                "generate_vs_build": round(r["generate_s"] / r["build_s"], 2),
                "rebuild_vs_build": round(r["rebuild_one_s"] / r["build_s"], 2)}
+        if r.get("floor_at_once_s"):
+            row["build_vs_floor_at_once"] = round(r["build_s"] / r["floor_at_once_s"], 2)
         if r.get("rebuild_floor_s"):
             row["rebuild_vs_floor"] = round(r["rebuild_one_s"] / r["rebuild_floor_s"], 2)
         if r.get("search_floor_ms") and r.get("index_load_ms") is not None:
@@ -304,16 +325,20 @@ def rows(results: dict) -> list[dict]:
 
 
 def table(results: dict, lang: str = "en") -> str:
-    head = {"en": ["N", "generate s", "build s", "floor s", "build / floor", "generate / build",
-                   "build growth", "peak MB", "site MB", "index MB", "index load ms", "first query ms",
-                   "query ms", "search floor ms", "load + first query / search floor", "rebuild one s",
-                   "rebuild floor s", "rebuild one / rebuild floor", "serve edit s"],
-            "zh": ["N", "生成 s", "构建 s", "基线 s", "构建/基线", "生成/构建", "构建增长", "峰值内存 MB", "站点 MB",
-                   "索引 MB", "索引加载 ms", "首次查询 ms", "查询 ms", "搜索基线 ms", "加载与首次查询/搜索基线",
-                   "改一篇后重建 s", "重建基线 s", "重建/重建基线", "预览更新 s"]}[lang]
+    head = {"en": ["N", "generate s", "build s", "floor s", "build / floor", "floor at once s",
+                   "build / floor at once", "generate / build", "build growth", "peak MB", "site MB",
+                   "index MB", "index load ms", "first query ms", "query ms", "search floor ms",
+                   "load + first query / search floor", "rebuild one s", "rebuild floor s",
+                   "rebuild one / rebuild floor", "serve edit s"],
+            "zh": ["N", "生成 s", "构建 s", "基线 s", "构建/基线", "并行基线 s", "构建/并行基线", "生成/构建",
+                   "构建增长", "峰值内存 MB", "站点 MB", "索引 MB", "索引加载 ms", "首次查询 ms", "查询 ms",
+                   "搜索基线 ms", "加载与首次查询/搜索基线", "改一篇后重建 s", "重建基线 s", "重建/重建基线",
+                   "预览更新 s"]}[lang]
     lines = ["| " + " | ".join(head) + " |", "|" + "---:|" * len(head)]
     for row in rows(results):
         cells = [f"{row['n']:,}", row["generate_s"], row["build_s"], row["floor_s"], f"{row['build_vs_floor']}×",
+                 row.get("floor_at_once_s", "–"),
+                 f"{row['build_vs_floor_at_once']}×" if "build_vs_floor_at_once" in row else "–",
                  f"{row['generate_vs_build']}×", f"{row['build_growth']}×" if "build_growth" in row else "–",
                  row["peak_rss_mb"], round(row["site_bytes"] / 1e6, 1), round(row["search_index_bytes"] / 1e6, 2),
                  *(row.get(key) if row.get(key) is not None else "–" for key in TIMINGS),
@@ -327,8 +352,9 @@ def table(results: dict, lang: str = "en") -> str:
 
 PAGE = {
     "zh": ("基准测试", "由 `kb bench --write` 生成（{date}，{machine}，Python {python}，{versions}）。"
-           "每个 N 都在同一次运行中测量基线：同样的 Markdown，用不带插件、只有一页导航的 MkDocs 构建两种语言。"
-           "完整构建和基线各交替运行两次，各取较短的一次。"
+           "每个 N 都在同一次运行中测量基线：同样的 Markdown，用不带插件、只有一页导航的 MkDocs 构建两种语言，"
+           "一种接一种；并行基线是同样的两个构建同时运行——在双核机器上，`kb build` 的完整构建也同时构建两种语言。"
+           "完整构建和两种基线各交替运行两次，各取较短的一次。"
            "搜索基线：同一个搜索 worker 在同一浏览器的新页面中以空索引启动到就绪的时间。"
            "搜索各项均为五次的中位数，每次都在新页面加载完毕（页面自己的搜索 worker 空闲）之后测量。"
            "重建基线：任何一次改动后的重建在做自己的工作之前都要付出的时间——"
@@ -338,10 +364,12 @@ PAGE = {
            "查询在 50 ms 以内；改动一篇后重建在 1 s 以内，`kb serve` 在 3 s 以内显示改动。"),
     "en": ("Benchmarks", "Written by `kb bench --write` ({date}; {machine}; Python {python}; {versions}). "
            "Every N has its floor measured in the same run: the same Markdown, both languages, built by "
-           "MkDocs with no plugins and a one-page nav. The full build and the floor are each run twice, "
-           "alternately, and the shorter time of each is kept. The search floor is the same search worker "
-           "started in a fresh page of the same browser and ready with an empty index; the search figures "
-           "are medians of five runs, each in a fresh page once it has loaded (its own search worker "
+           "MkDocs with no plugins and a one-page nav, one language after the other; the floor at once is "
+           "the same two builds run together, as `kb build` runs a full build on a machine with two cores. "
+           "The full build and both floors are each run twice, alternately, and the shorter time of each is "
+           "kept. The search floor is the same search worker started in a fresh page of the same browser "
+           "and ready with an empty index; the search figures are medians of five runs, each in a fresh "
+           "page once it has loaded (its own search worker "
            "idle). The rebuild floor is "
            "what any rebuild after an edit pays before its own work: a new process that imports jieba (an "
            "edited Chinese paragraph must be cut; its dictionary is read only where the paragraph needs it) "

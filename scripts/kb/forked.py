@@ -4,6 +4,8 @@ jieba cuts Chinese in pure Python on one core: a build from nothing at N = 1,000
 on it while the other core waits. :func:`shared_map` gives every second item to a child forked from
 this process (it inherits the tokenizer and everything else already in memory, so it starts at
 once), works through the rest itself, then takes the child's results back through a pipe, in order.
+:func:`aside` is the same for two different pieces of work (kb.site builds English in a child while
+this process builds Chinese).
 
 It is careful to be an optimisation only: the results are those of ``[function(x) for x in items]``
 whatever happens. It works alone when there is too little to share, one core, no ``fork`` (only
@@ -52,35 +54,14 @@ def shared_map(function: Callable[[T], R], items: Sequence[T], worth: bool = Tru
     if not worth or len(items) < 2 or not can_fork():
         return [function(item) for item in items]
     theirs, mine = items[0::2], items[1::2]
-    read_end, write_end = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: compute, send, leave
-        code = 1
-        try:
-            os.close(read_end)
-            packed = [function(item) for item in theirs]
-            if pack is not None:
-                packed = [pack(result) for result in packed]
-            data = pickle.dumps(packed, protocol=pickle.HIGHEST_PROTOCOL)
-            with os.fdopen(write_end, "wb") as out:
-                out.write(data)
-            code = 0
-        finally:
-            os._exit(code)
-    os.close(write_end)
-    reaped = False
-    with os.fdopen(read_end, "rb") as pipe:
-        try:
-            own = [function(item) for item in mine]
-            data = pipe.read()
-            _, status = os.waitpid(pid, 0)
-            reaped = True
-        finally:
-            if not reaped:  # this process failed (or was interrupted) first: the child's work is of no use
-                with contextlib.suppress(ChildProcessError, ProcessLookupError):  # the error raised is this one's
-                    os.kill(pid, signal.SIGKILL)
-                    os.waitpid(pid, 0)
-    sent = _results(data, len(theirs)) if os.waitstatus_to_exitcode(status) == 0 else None
+
+    def child() -> bytes:
+        results = [function(item) for item in theirs]
+        return pickle.dumps(results if pack is None else [pack(result) for result in results],
+                            protocol=pickle.HIGHEST_PROTOCOL)
+
+    own, data = aside(child, lambda: [function(item) for item in mine])
+    sent = _results(data, len(theirs)) if data is not None else None
     if sent is None:
         sent = [function(item) for item in theirs]
     elif unpack is not None:
@@ -97,3 +78,38 @@ def _results(data: bytes, expected: int) -> list | None:
     except Exception:
         return None
     return results if isinstance(results, list) and len(results) == expected else None
+
+
+def aside(theirs: Callable[[], bytes], mine: Callable[[], R]) -> tuple[R, bytes | None]:
+    """``mine()`` in this process while a child forked from it runs ``theirs()``: ``mine``'s result and
+    the bytes ``theirs`` returned, or None when the child failed (raised, was killed, or could not
+    write them). The caller checks :func:`can_fork` first, and does ``theirs``' work itself on None.
+    If ``mine`` raises, the child is killed and reaped, and the error is ``mine``'s."""
+    sys.stdout.flush()  # else what waits in this process's buffers would be the child's to write too
+    sys.stderr.flush()
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: work, send, leave
+        code = 1
+        try:
+            os.close(read_end)
+            data = theirs()
+            with os.fdopen(write_end, "wb") as out:
+                out.write(data)
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(write_end)
+    reaped = False
+    with os.fdopen(read_end, "rb") as pipe:
+        try:
+            result = mine()
+            data = pipe.read()
+            _, status = os.waitpid(pid, 0)
+            reaped = True
+        finally:
+            if not reaped:
+                with contextlib.suppress(ChildProcessError, ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
+                    os.waitpid(pid, 0)
+    return result, data if os.waitstatus_to_exitcode(status) == 0 else None

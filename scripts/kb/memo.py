@@ -23,11 +23,14 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import io
+import itertools
 import os
 import pickle
 import sys
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 from typing import BinaryIO, Generic, TypeVar
@@ -138,6 +141,23 @@ class Carry(Generic[K, V]):
     def context(self) -> object:
         return self._context
 
+    def _mark(self) -> tuple:
+        return (self._current, len(self._current), self._context, self._whole, len(self._added))
+
+    def _since(self, mark: tuple) -> tuple | None:
+        current, size, context, whole, added = mark
+        if (self._current is current and len(self._current) == size and self._context is context
+                and self._whole == whole and len(self._added) == added):
+            return None
+        return (self._context, self._current, self._whole, self._added)
+
+    def _take(self, sent: tuple) -> None:
+        self._context, self._current, self._whole, self._added = sent
+        self._previous = {}
+
+    def _held(self) -> list:
+        return _with_parts([*self._current, *self._current.values(), *self._previous, *self._previous.values()])
+
 
 class Latest(Generic[V]):
     """The last result of a computation that updates its previous result instead of starting over
@@ -169,6 +189,18 @@ class Latest(Generic[V]):
 
     def apply(self, changes: tuple) -> None:
         self.value = changes[1]
+
+    def _mark(self) -> tuple:
+        return (self._value,)
+
+    def _since(self, mark: tuple) -> tuple | None:
+        return None if self._value is mark[0] else (self._value,)
+
+    def _take(self, sent: tuple) -> None:
+        self.value = sent[0]
+
+    def _held(self) -> list:
+        return _with_parts([self._value])
 
 
 class Table(Generic[K, V]):
@@ -230,6 +262,27 @@ class Table(Generic[K, V]):
         _, entries, removed = changes
         self.set_state(_merged(self.state(), changes))
         self._set, self._removed = dict(entries), set(removed)
+
+    def _mark(self) -> tuple:
+        return (dict(self._set), set(self._removed))
+
+    def _since(self, mark: tuple) -> tuple | None:
+        before, removed = mark
+        changed = {key: value for key, value in self._set.items() if before.get(key, _UNSET) is not value}
+        gone = self._removed - removed
+        return (changed, gone) if changed or gone else None
+
+    def _take(self, sent: tuple, keep: Iterable[K] = ()) -> None:
+        changed, gone = sent
+        kept = set(keep)
+        for key in gone - kept:
+            self.pop(key)
+        for key, value in changed.items():
+            if key not in kept:
+                self[key] = value
+
+    def _held(self) -> list:
+        return _with_parts([*self._entries, *self._entries.values()])
 
 
 def _merged(state: tuple, changes: tuple) -> tuple:
@@ -404,6 +457,83 @@ def restore(path: Path, key: str) -> bool:
     _base = (identity, count)
     gc.freeze()
     return True
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What every carry held when this process forked (:func:`snapshot`): a mark of each carry's state,
+    to tell what changed since, and the results it held, which both processes keep alive."""
+
+    marks: dict[str, tuple]
+    held: dict[str, list]
+
+
+def _with_parts(objects: Iterable[object]) -> list:
+    """``objects`` and the items of each tuple among them: a carried key or result is often a tuple of
+    the collection's own objects (an entry, its labels), which a child must not send back as copies."""
+    held = []
+    for obj in objects:
+        held.append(obj)
+        if type(obj) is tuple:
+            held.extend(obj)
+    return held
+
+
+def snapshot() -> Snapshot:
+    """Taken just before forking a child whose carried results must come back (:func:`changes_since`
+    in the child, :func:`take_changes` here)."""
+    return Snapshot({name: item._mark() for name, item in _ALL.items()},
+                    {name: item._held() for name, item in _ALL.items()})
+
+
+def changes_since(snap: Snapshot, extra: object = None) -> bytes:
+    """In a child forked after ``snap``: what its carries computed or changed since, with ``extra``,
+    as bytes for :func:`take_changes` in the parent. A result both processes held at the fork is sent
+    as its number in ``snap`` (a rebuild's child hands back tens of thousands of results it reused);
+    everything else is pickled. Results are never changed once carried, which makes this sound."""
+    changed = {name: sent for name, item in _ALL.items() if name in snap.marks
+               and (sent := item._since(snap.marks[name])) is not None}
+    new = {name: part for name, item in _ALL.items() if name not in snap.marks  # made after the fork
+           and (part := item.changes()) is not None and (part[:2] != ("carry", True) or _portable(part[2]))}
+    numbers: dict[int, int] = {}
+    start = 0
+    for held in snap.held.values():  # every carry's: a result changed in one may be held by another
+        numbers.update(zip(map(id, held), range(start, start + len(held)), strict=True))
+        start += len(held)
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.persistent_id = lambda obj: numbers.get(id(obj))  # type: ignore[method-assign]
+    pickler.dump((changed, new, _computed, extra))
+    return buffer.getvalue()
+
+
+def take_changes(snap: Snapshot, data: bytes) -> object:
+    """In the parent: the changes a child made since ``snap`` (:func:`changes_since`), taken into this
+    process's carries; returns the child's ``extra``. What this process changed since ``snap`` too is
+    kept as it is here (a carried result is as good from either process, and kb's two language builds
+    change different carries and different entries of the tables they share)."""
+    global _computed
+    held = list(itertools.chain.from_iterable(snap.held.values()))  # numbered as changes_since does
+    unpickler = pickle.Unpickler(io.BytesIO(data))
+    unpickler.persistent_load = held.__getitem__  # type: ignore[method-assign]
+    changed, new, computed, extra = unpickler.load()
+    for name, sent in changed.items():
+        item = _ALL[name]
+        mine = item._since(snap.marks[name])
+        if isinstance(item, Table):
+            item._take(sent, keep=[*mine[0], *mine[1]] if mine else ())
+        elif mine is None:
+            item._take(sent)
+    for name, part in new.items():
+        # Made in the child only: kept as if read with the saved file's changes. Made after the fork
+        # here too, it holds this process's own results, which stand: the child's are dropped (the
+        # next pass computes them again), since what the two made from the same saved state cannot be
+        # told apart from what each changed. The caller makes its carries before forking.
+        if name not in _ALL:
+            state = _RESTORED[name][0] if name in _RESTORED else _EMPTY[part[0]]()
+            _RESTORED[name] = (state, part)
+    _computed = _computed or computed
+    return extra
 
 
 @contextmanager

@@ -1,0 +1,158 @@
+"""A full build runs the two languages at once, English in a forked child (kb.site._build_languages):
+the site and what is carried to the next build are those of one language after the other, the
+child's messages come after the Chinese build's, and whatever the child does, the site is whole.
+
+The builds run in a new interpreter (support.forking): the suite's servers are threads."""
+
+from __future__ import annotations
+
+import os
+import pickle
+import textwrap
+
+from kb.site import _cleaning_all_but
+
+from support.forking import in_new_process, needs_fork
+
+# The script's first lines: the real collection, a build of both languages into a site folder, and
+# each language's builder noted in pid-<lang> (the child's pid for English when built at once).
+SETUP = """
+import logging, pickle, sys
+from kb import memo, site
+from kb.pipeline import generate, one_pass
+
+root, tmp = Path(sys.argv[1]), Path(sys.argv[2])
+parent = os.getpid()
+site.configure_logging()
+build_language = site.build_language
+
+def noted(root, lang, site_dir, **options):
+    (tmp / f"pid-{lang}").write_text(str(os.getpid()))
+    return build_language(root, lang, site_dir, **options)
+
+site.build_language = noted
+
+def build(site_dir, incremental=False):
+    with one_pass(root):
+        generate(root)
+        return site.build_site(root, site_dir, incremental=incremental)
+
+def builders():
+    return {lang: int((tmp / f"pid-{lang}").read_text()) for lang in ("zh", "en")}
+
+def files(folder):
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+"""
+
+
+def with_setup(body: str, tmp_path) -> str:
+    return in_new_process(SETUP + textwrap.dedent(body), tmp_path)
+
+
+@needs_fork
+def test_both_languages_at_once_give_the_site_and_the_carried_state_of_one_after_the_other(tmp_path):
+    logs = {}
+    for way in ("at once", "one after the other"):
+        logs[way] = with_setup(f"""
+            way = {way!r}
+            if way != "at once":
+                forked.can_fork = lambda: False
+            with memo.carried(root, fresh=True):
+                build(tmp / "site")
+            alone = set(builders().values()) == {{parent}}
+            assert alone == (way != "at once"), builders()
+            (tmp / f"{{way}}.site").write_bytes(pickle.dumps(files(tmp / "site")))
+            (tmp / f"{{way}}.carried").write_bytes(memo.cache_file(root).read_bytes())
+        """, tmp_path)
+    assert (tmp_path / "at once.site").read_bytes() == (tmp_path / "one after the other.site").read_bytes()
+    states = {}
+    for way in logs:
+        _, _, _, _, saved = pickle.loads((tmp_path / f"{way}.carried").read_bytes())
+        saved["search_index.written"] = sorted(saved["search_index.written"][0])  # not the index's file times
+        states[way] = saved
+    assert states["at once"] == states["one after the other"]
+    for log in logs.values():  # the English build's messages after the Chinese build's
+        zh, en = (log.index(f"Building documentation to directory: {tmp_path / 'site'}{sub}\n") for sub in ("", "/en"))
+        assert zh < log.index("Documentation built in") < en, log
+        assert log.count("Documentation built in") == 2
+
+
+@needs_fork
+def test_a_child_that_fails_leaves_english_to_this_process_and_the_site_is_whole(tmp_path):
+    with_setup("""
+        from kb import search_index
+
+        def dying(root, lang, site_dir, **options):
+            if os.getpid() != parent:
+                os._exit(3)  # the English build dies half-way
+            return noted(root, lang, site_dir, **options)
+
+        site.build_language = dying
+        site_dir = tmp / "site"
+        build(site_dir)
+        assert set(builders().values()) == {parent}
+        for sub in ("", "en/"):
+            assert (site_dir / sub / "index.html").is_file() and (site_dir / sub / "search/search_index.js").is_file()
+        assert {str(site_dir / "search"), str(site_dir / "en" / "search")} == set(dict(search_index._WRITTEN.items()))
+    """, tmp_path)
+
+
+@needs_fork
+def test_a_chinese_build_that_fails_stops_the_english_one_and_its_error_is_raised(tmp_path):
+    with_setup("""
+        from mkdocs.exceptions import Abort
+
+        def failing(root, lang, site_dir, **options):
+            if lang == "en":
+                (tmp / "child").write_text(str(os.getpid()))
+                time.sleep(60)
+            for _ in range(1000):  # let the child start before this process fails
+                if (tmp / "child").exists() and (tmp / "child").read_text():
+                    break
+                time.sleep(0.01)
+            raise Abort("Aborted with 1 warnings in strict mode!")
+
+        site.build_language = failing
+        try:
+            build(tmp / "site")
+        except Abort as error:
+            assert "strict mode" in str(error)
+        else:
+            raise AssertionError("the error was not raised")
+        try:  # killed and reaped, not left running or a zombie
+            os.kill(int((tmp / "child").read_text()), 0)
+        except ProcessLookupError:
+            pass
+        else:
+            raise AssertionError("the child is still there")
+    """, tmp_path)
+
+
+@needs_fork
+def test_a_build_after_an_edit_builds_both_languages_in_this_process(tmp_path):
+    with_setup("""
+        site_dir = tmp / "site"
+        build(site_dir)
+        assert builders()["en"] != parent
+        assert build(site_dir, incremental=True), "the second build was not a dirty one"
+        assert set(builders().values()) == {parent}
+    """, tmp_path)
+
+
+def test_the_chinese_build_cleans_the_site_folder_all_but_the_english_site(tmp_path):
+    from mkdocs import utils
+
+    site_dir, other = tmp_path / "site", tmp_path / "other"
+    for folder in (site_dir / "en" / "search", site_dir / "assets", other / "en"):
+        folder.mkdir(parents=True)
+        (folder / "page.html").write_text("old", encoding="utf-8")
+    (site_dir / "404.html").write_text("old", encoding="utf-8")
+    (site_dir / ".nojekyll").write_text("", encoding="utf-8")
+    with _cleaning_all_but(site_dir, "en"):
+        utils.clean_directory(str(site_dir))
+        utils.clean_directory(str(other))  # any other folder: as MkDocs cleans it
+        utils.clean_directory(str(tmp_path / "missing"))
+    assert sorted(os.listdir(site_dir)) == [".nojekyll", "en"]
+    assert (site_dir / "en" / "search" / "page.html").read_text(encoding="utf-8") == "old"
+    assert os.listdir(other) == []
+    assert utils.clean_directory.__name__ == "clean_directory"  # put back
