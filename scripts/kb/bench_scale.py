@@ -3,7 +3,7 @@
 For each N, in a fresh temporary folder: a synthetic collection (kb.synthetic), then
 - generate_s: `kb generate` from nothing;
 - build_s, peak_rss_mb: `kb build` from nothing (check, generate, both languages with MkDocs, strict),
-  as users run it;
+  as users run it; the memory is the largest single process's (the two languages build at once in two);
 - floor_s: MkDocs with no plugins, no hooks and a one-page nav on the same Markdown, one language after
   the other; floor_at_once_s, the same two builds run at once, as `kb build` runs a full build on a
   machine with two cores (kb.site); the build and the floors are each run twice, alternately, and the
@@ -354,7 +354,7 @@ PAGE = {
     "zh": ("基准测试", "由 `kb bench --write` 生成（{date}，{machine}，Python {python}，{versions}）。"
            "每个 N 都在同一次运行中测量基线：同样的 Markdown，用不带插件、只有一页导航的 MkDocs 构建两种语言，"
            "一种接一种；并行基线是同样的两个构建同时运行——在双核机器上，`kb build` 的完整构建也同时构建两种语言。"
-           "完整构建和两种基线各交替运行两次，各取较短的一次。"
+           "完整构建和两种基线各交替运行两次，各取较短的一次。峰值内存是其中最大的单个进程的；完整构建同时运行两个进程。"
            "搜索基线：同一个搜索 worker 在同一浏览器的新页面中以空索引启动到就绪的时间。"
            "搜索各项均为五次的中位数，每次都在新页面加载完毕（页面自己的搜索 worker 空闲）之后测量。"
            "重建基线：任何一次改动后的重建在做自己的工作之前都要付出的时间——"
@@ -367,7 +367,8 @@ PAGE = {
            "MkDocs with no plugins and a one-page nav, one language after the other; the floor at once is "
            "the same two builds run together, as `kb build` runs a full build on a machine with two cores. "
            "The full build and both floors are each run twice, alternately, and the shorter time of each is "
-           "kept. The search floor is the same search worker started in a fresh page of the same browser "
+           "kept. Peak memory is that of the largest single process (a full build runs two at once). "
+           "The search floor is the same search worker started in a fresh page of the same browser "
            "and ready with an empty index; the search figures are medians of five runs, each in a fresh "
            "page once it has loaded (its own search worker "
            "idle). The rebuild floor is "
