@@ -17,6 +17,11 @@ A build after an edit to one entry computes a few results and reuses tens of tho
 not written again whole: beside it, a second file holds what changed since it was written (the new
 results, the values replaced), rewritten by each later process until it grows to a quarter of the
 first, which is then written whole again (and the results no pass asked for since are dropped).
+
+A full build builds English in a forked child (kb.site): what the child's carries computed comes back
+to the parent (:func:`snapshot` before the fork, :func:`changes_since` in the child,
+:func:`take_changes` in the parent), so that the parent saves one state, the state a build in one
+process would have left.
 """
 
 from __future__ import annotations
