@@ -365,6 +365,15 @@ def _portable(context: object) -> bool:
     return True
 
 
+def _savable_changes(item: Carry | Latest | Table) -> tuple | None:
+    """``item.changes()``, unless they give a carry a context only this process knows (a new context
+    must be portable to be saved or sent)."""
+    part = item.changes()
+    if part is None or (part[:2] == ("carry", True) and not _portable(part[2])):
+        return None
+    return part
+
+
 def write_atomically(path: Path, write: Callable[[BinaryIO], object]) -> None:
     """What ``write`` writes to the file it is given, put at ``path`` atomically (a reader sees the
     old file or the new, whole); errors are the caller's."""
@@ -394,8 +403,7 @@ def save(path: Path, key: str) -> None:
     if not _computed and path.exists():
         return
     later = {name: pair for name, pair in _RESTORED.items() if name not in _ALL}  # carries not made here
-    changes = {name: part for name, item in _ALL.items() if (part := item.changes()) is not None
-               and (part[:2] != ("carry", True) or _portable(part[2]))}  # a new context must be portable
+    changes = {name: part for name, item in _ALL.items() if (part := _savable_changes(item)) is not None}
     changes.update({name: part for name, (_, part) in later.items() if part is not None})
     try:
         if _base is not None and path.exists() and sum(map(_size, changes.values())) <= COMPACT_AT * _base[1]:
@@ -499,7 +507,7 @@ def changes_since(snap: Snapshot, extra: object = None) -> bytes:
     changed = {name: sent for name, item in _ALL.items() if name in snap.marks
                and (sent := item._since(snap.marks[name])) is not None}
     new = {name: part for name, item in _ALL.items() if name not in snap.marks  # made after the fork
-           and (part := item.changes()) is not None and (part[:2] != ("carry", True) or _portable(part[2]))}
+           and (part := _savable_changes(item)) is not None}
     numbers: dict[int, int] = {}
     start = 0
     for held in snap.held.values():  # every carry's: a result changed in one may be held by another
