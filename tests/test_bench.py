@@ -66,6 +66,12 @@ def test_bench_reports_every_figure_for_a_size(tmp_path, monkeypatch):
     assert result["search_index_bytes"] > result["search_head_bytes"] > 0
     assert result["peak_rss_mb"] > 0 and result["rebuild_floor_s"] > 0
     assert result["serve_edit_s"] > 0  # the server reloaded with the edit in the page (checked inside)
+    # Nothing a run started without was deleted: deleting slows the next run's file creation (kb.bench_scale)
+    aside = sorted(path.name.split("-", 1)[1] for path in (tmp_path / "set-aside").iterdir())
+    assert aside.count("_generated") == 3 and aside.count("site") == 1  # two generators, two builds
+    floor_sites = sorted(path.name for attempt in ("floor-0", "floor-1")
+                         for path in (tmp_path / attempt).glob("floor-site-*"))
+    assert len(floor_sites) == 8 and len(set(floor_sites)) == 4  # both ways, both languages, each its own
 
 
 def test_figures_are_reported_as_ratios_to_the_floor_and_growth_between_sizes():
@@ -90,3 +96,18 @@ def test_figures_are_reported_as_ratios_to_the_floor_and_growth_between_sizes():
 def test_bench_refuses_sizes_that_are_not_numbers(capsys):
     assert main(["bench", "--sizes", "100,lots"]) == 2
     assert "--sizes must be numbers" in capsys.readouterr().err
+
+
+def test_no_size_is_deleted_until_every_size_is_measured(monkeypatch):
+    folders = []
+
+    def measured(source, n, work):
+        work.mkdir(parents=True)
+        (work / "page.md").write_text(str(n), encoding="utf-8")
+        folders.append(work)
+        assert all((folder / "page.md").exists() for folder in folders)  # the earlier sizes' files remain
+        return {"n": n}
+
+    monkeypatch.setattr(bench_scale, "bench_size", measured)
+    assert bench_scale.bench(ROOT, [1, 2]) == {"1": {"n": 1}, "2": {"n": 2}}
+    assert len(folders) == 2 and not any(folder.exists() for folder in folders)  # all deleted at the end
