@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from kb.cli import main
+from kb.cli import GC_THRESHOLD, main
 from kb.load import load
 from kb.validate import check
 
@@ -286,6 +286,26 @@ def test_kb_check_ends_its_process_at_once_with_its_output_and_exit_code(mini, t
                            capture_output=True, text=True)
     assert other.returncode == 2  # nothing to do without --suggest; other commands end as usual
     assert "interpreter teardown" in other.stderr
+
+
+THRESHOLD = """import gc, sys
+from kb import cli
+cli.main = lambda argv: print(*gc.get_threshold()) or 0
+sys.argv = ["kb", *sys.argv[1:]]
+cli.run()
+"""
+
+
+def test_commands_that_end_at_once_collect_reference_cycles_less_often():
+    def threshold(*argv: str) -> tuple[int, ...]:
+        done = subprocess.run([sys.executable, "-c", THRESHOLD, *argv], capture_output=True, text=True, check=True)
+        return tuple(int(n) for n in done.stdout.split())
+
+    default = subprocess.run([sys.executable, "-c", "import gc; print(*gc.get_threshold())"],
+                             capture_output=True, text=True, check=True).stdout
+    assert threshold("serve") == tuple(int(n) for n in default.split())  # a long-lived process keeps Python's
+    assert threshold("build", "--full") == threshold("generate") == threshold("check") == GC_THRESHOLD
+    assert threshold("serve") != GC_THRESHOLD
 
 
 def test_the_fixture_is_untouched_by_the_tests():

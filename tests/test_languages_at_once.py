@@ -17,7 +17,7 @@ from support.forking import in_new_process, needs_fork
 # The script's first lines: the real collection, a build of both languages into a site folder, and
 # each language's builder noted in pid-<lang> (the child's pid for English when built at once).
 SETUP = """
-import logging, pickle, sys
+import gc, logging, pickle, sys
 from kb import memo, site
 from kb.pipeline import generate, one_pass
 
@@ -61,6 +61,7 @@ def test_both_languages_at_once_give_the_site_and_the_carried_state_of_one_after
                 build(tmp / "site")
             alone = set(builders().values()) == {{parent}}
             assert alone == (way != "at once"), builders()
+            assert (gc.get_freeze_count() > 0) == (way == "at once")  # what both processes share, frozen
             (tmp / f"{{way}}.site").write_bytes(pickle.dumps(files(tmp / "site")))
             (tmp / f"{{way}}.carried").write_bytes(memo.cache_file(root).read_bytes())
         """, tmp_path)

@@ -106,6 +106,10 @@ def _build_languages(root: Path, site_dir: Path, dirty: bool, **options: bool) -
         return
     from kb import search_index, search_text  # noqa: F401  (their carries must exist before the fork)
 
+    # What exists now (the collection, its cuts, the generated pages, what is carried) lives until the
+    # build ends: neither process's collector of reference cycles need go through it again, and the
+    # child's collections do not write to (and so copy) the pages it shares with this process.
+    gc.freeze()
     snap = memo.snapshot()
 
     def in_child() -> bytes:
