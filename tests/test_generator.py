@@ -136,6 +136,32 @@ def test_write_pages_replaces_only_differing_files(tmp_path):
     assert report.removed == ("a/x.md",) and not (tmp_path / "a").exists()
 
 
+def test_write_pages_clears_only_the_folders_it_is_given(tmp_path):
+    write_pages(tmp_path, {"zh/a.md": "a", "en/a.md": "a"})
+    report = write_pages(tmp_path, {"en/b.md": "b"}, within=("en",))
+    assert report.written == ("en/b.md",) and report.removed == ("en/a.md",)
+    assert (tmp_path / "zh/a.md").read_text() == "a"  # the other language's pages stay
+    assert str(report + write_pages(tmp_path, {"zh/a.md": "a"}, within=("zh",))) == "1 written, 1 unchanged, 1 removed"
+
+
+def test_each_language_can_be_generated_alone_and_a_pass_generates_each_once(mini, tmp_path, monkeypatch):
+    from kb import pipeline
+
+    out = tmp_path / "out"
+    rendered = []
+    render = pipeline.render_site
+    monkeypatch.setattr(pipeline, "render_site", lambda ix, langs: rendered.append(langs) or render(ix, langs))
+    both, _ = generate(mini, out)
+    with pipeline.one_pass(mini):
+        english, _ = generate(mini, out, langs=("en",))
+        assert not english.written and not english.removed and english.unchanged > 0
+        assert generate(mini, out, langs=("en",))[0].unchanged == english.unchanged  # done in this pass
+        chinese, _ = generate(mini, out, langs=("zh",))  # not yet done in this pass: generated
+        generate(mini, out)  # both done in this pass
+    assert rendered == [("zh", "en"), ("en",), ("zh",)]
+    assert english.unchanged + chinese.unchanged == both.unchanged + len(both.written) == len(pipeline.outputs(out))
+
+
 def test_the_real_collection_renders_all_its_pages():
     pages = render_site(derive(load_checked(ROOT).collection))
     collection = load(ROOT).collection

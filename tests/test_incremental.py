@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from kb import search_index
-from kb.incremental import merge_docs
+from kb.incremental import may_rebuild_dirty, merge_docs
 from kb.pipeline import generate, one_pass
 from kb.search_index import read_index
 from kb.search_tokens import Cutter
@@ -116,6 +116,25 @@ def test_a_removed_entry_or_a_changed_template_means_a_full_build(mini, tmp_path
     css = project / "docs/overrides/assets/stylesheets/kb.css"
     css.write_text(css.read_text(encoding="utf-8") + "\n/* changed */\n", encoding="utf-8")
     assert "(every page rendered)" in _build(project)
+
+
+def test_a_build_is_known_to_be_full_before_generating_when_nothing_but_the_collection_may_differ(mini, tmp_path):
+    project = project_with(tmp_path, mini)
+    site_dir = project / "site"
+    options = {"site_dir": str(site_dir.resolve()), "strict": True, "our_search": True}  # as `kb build`'s
+    assert not may_rebuild_dirty(project, site_dir, options)  # never built
+    _build(project)
+    assert may_rebuild_dirty(project, site_dir, options)
+    (project / "answers/100/gamma.md").unlink()  # the generator decides: full, as it turns out
+    (project / "answers/100/gamma.en.md").unlink()
+    assert may_rebuild_dirty(project, site_dir, options)
+    assert not may_rebuild_dirty(project, site_dir, {**options, "strict": False})
+    css = project / "docs/overrides/assets/stylesheets/kb.css"
+    css.write_text(css.read_text(encoding="utf-8") + "\n/* changed */\n", encoding="utf-8")
+    assert not may_rebuild_dirty(project, site_dir, options)
+    _build(project)
+    (site_dir / "en/search/search_index.json").unlink()  # half a site
+    assert not may_rebuild_dirty(project, site_dir, options)
 
 
 def test_merged_index_entries_follow_page_order_and_drop_pages_that_are_gone():

@@ -65,17 +65,62 @@ def test_both_languages_at_once_give_the_site_and_the_carried_state_of_one_after
             (tmp / f"{{way}}.site").write_bytes(pickle.dumps(files(tmp / "site")))
             (tmp / f"{{way}}.carried").write_bytes(memo.cache_file(root).read_bytes())
         """, tmp_path)
-    assert (tmp_path / "at once.site").read_bytes() == (tmp_path / "one after the other.site").read_bytes()
-    states = {}
-    for way in logs:
-        _, _, _, _, saved = pickle.loads((tmp_path / f"{way}.carried").read_bytes())
-        saved["search_index.written"] = sorted(saved["search_index.written"][0])  # not the index's file times
-        states[way] = saved
-    assert states["at once"] == states["one after the other"]
+    _assert_same_site_and_state(tmp_path, *logs)
     for log in logs.values():  # the English build's messages after the Chinese build's
         zh, en = (log.index(f"Building documentation to directory: {tmp_path / 'site'}{sub}\n") for sub in ("", "/en"))
         assert zh < log.index("Documentation built in") < en, log
         assert log.count("Documentation built in") == 2
+
+
+def _assert_same_site_and_state(tmp_path, one: str, other: str) -> None:
+    """Both ways built the same site and left the same carried state."""
+    assert (tmp_path / f"{one}.site").read_bytes() == (tmp_path / f"{other}.site").read_bytes()
+    states = []
+    for way in (one, other):
+        _, _, _, _, saved = pickle.loads((tmp_path / f"{way}.carried").read_bytes())
+        saved["search_index.written"] = sorted(saved["search_index.written"][0])  # not the index's file times
+        states.append(saved)
+    assert states[0] == states[1]
+
+
+@needs_fork
+def test_a_full_build_generates_each_language_in_the_process_that_builds_it(tmp_path):
+    for way in ("by language", "one after the other"):
+        with_setup(f"""
+            from kb import pipeline
+            way = {way!r}
+            write_pages = pipeline.write_pages
+
+            def noted_write(out_dir, pages, within=("",)):
+                with (tmp / f"{{way}}.writers").open("a") as notes:
+                    notes.write(f"{{os.getpid()}}:{{'+'.join(within)}} ")
+                return write_pages(out_dir, pages, within)
+
+            pipeline.write_pages = noted_write
+            (tmp / "pid-zh").unlink(missing_ok=True)  # from the other way's build
+            told = []
+
+            def generated(report, warnings):  # before the Chinese build starts
+                told.append((str(report), (tmp / "pid-zh").exists()))
+
+            with memo.carried(root, fresh=True), one_pass(root):
+                if way == "by language":
+                    site.generate_and_build(root, tmp / "site", generated, incremental=False)
+                else:
+                    forked.can_fork = lambda: False
+                    generated(generate(root)[0], ())
+                    site.build_site(root, tmp / "site", incremental=False)
+            pages = len(pipeline.outputs(root / pipeline.GENERATED_DIR))
+            assert told == [(f"0 written, {{pages}} unchanged, 0 removed", False)], told
+            writers = (tmp / f"{{way}}.writers").read_text().split()
+            if way == "by language":  # English first, then the child builds it while this process goes on
+                assert writers == [f"{{parent}}:en", f"{{parent}}:zh"] and builders()["en"] != parent, writers
+            else:
+                assert writers == [f"{{parent}}:"] and set(builders().values()) == {{parent}}, writers
+            (tmp / f"{{way}}.site").write_bytes(pickle.dumps(files(tmp / "site")))
+            (tmp / f"{{way}}.carried").write_bytes(memo.cache_file(root).read_bytes())
+        """, tmp_path)
+    _assert_same_site_and_state(tmp_path, "by language", "one after the other")
 
 
 @needs_fork

@@ -15,9 +15,12 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from kb.problems import ContentError, Problem, errors
+
+if TYPE_CHECKING:
+    from kb.write import WriteReport
 
 
 def _print_problems(problems: Sequence[Problem], github: bool = False) -> None:
@@ -68,18 +71,20 @@ def cmd_generate(args: argparse.Namespace) -> int:
 def cmd_build(args: argparse.Namespace) -> int:
     from kb import site
     from kb.memo import carried
-    from kb.pipeline import generate, one_pass
+    from kb.pipeline import one_pass
 
     root = Path(args.root).resolve()
     started = time.perf_counter()
-    with carried(root, fresh=args.full), one_pass(root):
-        report, warnings = generate(root)
+
+    def generated(report: WriteReport, warnings: tuple[Problem, ...]) -> None:
         _print_problems(warnings)
-        print(f"kb build: generated pages: {report}")
+        print(f"kb build: generated pages: {report}", flush=True)
+
+    with carried(root, fresh=args.full), one_pass(root):
         site.configure_logging(args.verbose)
         site_dir = Path(args.site_dir).resolve() if args.site_dir else root / "site"
-        dirty = site.build_site(root, site_dir, strict=not args.no_strict, our_search=args.search == "kb",
-                                incremental=not args.full)
+        dirty = site.generate_and_build(root, site_dir, generated, strict=not args.no_strict,
+                                        our_search=args.search == "kb", incremental=not args.full)
     how = "only the pages that changed rendered" if dirty else "every page rendered"
     print(f"kb build: site built in {site_dir} in {time.perf_counter() - started:.1f} s ({how})")
     return 0

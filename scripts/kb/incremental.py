@@ -61,17 +61,26 @@ def state_path(root: Path, site_dir: Path) -> Path:
     return root / STATE_DIR / f"build-state-{name}.json"
 
 
+def _previous(root: Path, site_dir: Path) -> dict | None:
+    """The state the last complete build of ``site_dir`` left, if its site is still there."""
+    try:
+        previous = json.loads(state_path(root, site_dir).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    complete = all((site_dir / sub / "search" / "search_index.json").is_file() for sub in SUBDIR.values())
+    return previous if complete and isinstance(previous, dict) else None
+
+
 def can_rebuild_dirty(root: Path, state: dict, site_dir: Path) -> bool:
     """True when the last complete build left exactly this state behind, and its site is still there."""
-    path = state_path(root, site_dir)
-    if not path.is_file():
-        return False
-    try:
-        previous = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return False
-    complete = all((site_dir / sub / "search" / "search_index.json").is_file() for sub in SUBDIR.values())
-    return previous == state and complete
+    return _previous(root, site_dir) == state
+
+
+def may_rebuild_dirty(root: Path, site_dir: Path, options: dict[str, object]) -> bool:
+    """False when the next build of ``site_dir`` is full whatever the generator writes: no complete
+    build left its state, or the configurations, hand-written pages, theme or code changed since."""
+    previous = _previous(root, site_dir)
+    return previous is not None and previous.get("fingerprint") == fingerprint(root, options)
 
 
 def save_state(root: Path, site_dir: Path, state: dict) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from kb.derive import Indexes, derive
 from kb.load import load
-from kb.model import Collection
+from kb.model import LANGS, Collection
 from kb.problems import ContentError, Problem, errors
 from kb.render import render_site
 from kb.validate import check
@@ -96,8 +96,18 @@ def derived(root: Path) -> Indexes:
 
 # The last generation in this process: `kb build` generates, then each language's MkDocs hook asks
 # again; with the sources unchanged and the output intact there is nothing to redo. Within one pass,
-# the output is taken as intact too.
-_last: dict[Path, tuple[tuple, int, tuple[Problem, ...]]] = {}
+# the output is taken as intact too, for the languages generated in that pass. (The state is None
+# after a generation of one language: only the pass counts then.)
+@dataclass(frozen=True)
+class _Generated:
+    state: tuple | None  # the sources' state and the pages written, as generate() compares them
+    in_pass: int
+    warnings: tuple[Problem, ...]
+    langs: frozenset[str]  # the languages generated in that pass
+    pages: int
+
+
+_last: dict[Path, _Generated] = {}
 
 
 def outputs(out_dir: Path) -> tuple[str, ...]:
@@ -109,19 +119,27 @@ def outputs(out_dir: Path) -> tuple[str, ...]:
     return tuple(sorted(found))
 
 
-def generate(root: Path, out_dir: Path | None = None) -> tuple[WriteReport, tuple[Problem, ...]]:
-    """Build the generated Markdown of both languages under ``out_dir`` (``docs/_generated``)."""
+def generate(root: Path, out_dir: Path | None = None,
+             langs: tuple[str, ...] = LANGS) -> tuple[WriteReport, tuple[Problem, ...]]:
+    """Build the generated Markdown of ``langs`` (both languages) under ``out_dir`` (``docs/_generated``),
+    each in its own folder; a full build at once generates each language in the process that builds
+    it (kb.site.generate_and_build)."""
     out_dir = (out_dir or root / GENERATED_DIR).resolve()
     pinned = _pinned.get(root.resolve())
     this_pass = pinned[1] if pinned else 0  # 0: outside one_pass(), never equal to a pass's number
-    if this_pass and out_dir in _last and _last[out_dir][1] == this_pass:
-        return WriteReport((), len(_last[out_dir][0][1]), ()), _last[out_dir][2]
+    last = _last.get(out_dir)
+    earlier = last if this_pass and last and last.in_pass == this_pass else None  # in this pass
+    if earlier and earlier.langs >= set(langs):
+        return WriteReport((), earlier.pages, ()), earlier.warnings
     state = (source_state(root), outputs(out_dir))
-    if out_dir in _last and _last[out_dir][0] == state:
-        _last[out_dir] = (state, this_pass, _last[out_dir][2])
-        return WriteReport((), len(state[1]), ()), _last[out_dir][2]
+    if langs == LANGS and last and last.state == state:
+        _last[out_dir] = _Generated(state, this_pass, last.warnings, frozenset(LANGS), len(state[1]))
+        return WriteReport((), len(state[1]), ()), last.warnings
     checked = load_checked(root)
-    pages = render_site(derived(root))
-    report = write_pages(out_dir, pages)
-    _last[out_dir] = ((state[0], tuple(sorted(pages))), this_pass, checked.warnings)
+    pages = render_site(derived(root), langs)
+    whole = langs == LANGS
+    report = write_pages(out_dir, pages, within=("",) if whole else langs)
+    _last[out_dir] = _Generated((state[0], tuple(sorted(pages))) if whole else None, this_pass, checked.warnings,
+                                frozenset(langs) | (earlier.langs if earlier else frozenset()),
+                                len(pages) + (earlier.pages if earlier else 0))
     return report, checked.warnings

@@ -181,14 +181,14 @@ def listed(ix: Indexes, outlines: dict[str, Answer], lang: str) -> tuple:
             ix.terms[lang], appears)
 
 
-def render_site(ix: Indexes) -> dict[str, str]:
-    """All generated pages of both languages, keyed by path under the output folder."""
+def render_site(ix: Indexes, langs: tuple[str, ...] = LANGS) -> dict[str, str]:
+    """All generated pages of ``langs`` (both languages), keyed by path under the output folder."""
     env = environment()
     pages: dict[str, str] = {}
     # Both languages' carries compare these; each is made once.
     outlines = {a.id: outline(a) for a in ix.answers}
     source = {name: env.loader.get_source(env, name)[0] for name in {*LISTING, *CARRIED}}  # type: ignore[union-attr]
-    for lang in LANGS:
+    for lang in langs:
         words = Words(lang, ix)
         common = {"lang": lang, "w": words, "t": words.t, "t_en": UI["en"], "ix": ix, "mark": GENERATED_MARK,
                   "symbols": POSITION_SYMBOLS}

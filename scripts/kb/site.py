@@ -11,9 +11,14 @@ import logging
 import os
 import shutil
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from kb.problems import Problem
+    from kb.write import WriteReport
 
 CONFIGS = {"zh": "mkdocs.yml", "en": "mkdocs.en.yml"}
 # What `kb serve` watches: the sources, the hand-written pages and the theme, never docs/_generated.
@@ -84,7 +89,38 @@ def build_site(root: Path, site_dir: Path, strict: bool = True, our_search: bool
     return dirty
 
 
-def _build_languages(root: Path, site_dir: Path, dirty: bool, **options: bool) -> None:
+def generate_and_build(root: Path, site_dir: Path, generated: Callable[[WriteReport, tuple[Problem, ...]], None],
+                       strict: bool = True, our_search: bool = True, incremental: bool = True) -> bool:
+    """`kb build`: the generated pages, then both languages' sites (:func:`build_site`); ``generated``
+    is told what the generator wrote and warned of, once it is done, before MkDocs starts.
+
+    When the build will be full whatever the generator writes (``incremental`` off, no complete
+    build of ``site_dir`` before, or a configuration, hand-written page, template or the code
+    changed: kb.incremental.may_rebuild_dirty), English pages are rendered and written first, and
+    Chinese ones by the process that builds Chinese, while a forked child builds English: at
+    N = 1,000, a second of rendering and writing leaves the path both processes wait on."""
+    from kb import incremental as inc
+    from kb.pipeline import GENERATED_DIR, generate
+
+    options = {"site_dir": str(site_dir.resolve()), "strict": strict, "our_search": our_search}
+    if incremental and inc.may_rebuild_dirty(root, site_dir, options):
+        report, warnings = generate(root)
+        generated(report, warnings)
+        return build_site(root, site_dir, strict=strict, our_search=our_search, incremental=incremental)
+    inc.forget_state(root, site_dir)
+    english, warnings = generate(root, langs=("en",))
+
+    def chinese() -> None:
+        report, _ = generate(root, langs=("zh",))
+        generated(english + report, warnings)
+
+    _build_languages(root, site_dir, False, chinese, strict=strict, our_search=our_search)
+    inc.save_state(root, site_dir, inc.current_state(root, root / GENERATED_DIR, options))
+    return False
+
+
+def _build_languages(root: Path, site_dir: Path, dirty: bool, before_chinese: Callable[[], None] = lambda: None,
+                     **options: bool) -> None:
     """Chinese, then English; or, for a full build, both at once, English in a forked child, when this
     process may fork (kb.forked.can_fork: Linux, two cores, no other thread; never under `mkdocs serve`).
 
@@ -101,6 +137,7 @@ def _build_languages(root: Path, site_dir: Path, dirty: bool, **options: bool) -
 
     english = {"lang": "en", "site_dir": site_dir / SUBDIR["en"]}
     if dirty or serving or not forked.can_fork():
+        before_chinese()
         for lang in CONFIGS:
             build_language(root, lang, site_dir / SUBDIR[lang], dirty=dirty, **options)
         return
@@ -117,8 +154,12 @@ def _build_languages(root: Path, site_dir: Path, dirty: bool, **options: bool) -
             build_language(root, **english, dirty=dirty, **options)
         return memo.changes_since(snap, records)
 
+    def chinese() -> None:
+        before_chinese()
+        build_language(root, "zh", site_dir, dirty=dirty, **options)
+
     with _cleaning_all_but(site_dir, SUBDIR["en"]):
-        _, sent = forked.aside(in_child, lambda: build_language(root, "zh", site_dir, dirty=dirty, **options))
+        _, sent = forked.aside(in_child, chinese)
     if sent is None:
         logging.getLogger("mkdocs.kb").debug("kb: the English build in a second process failed; building it here")
         build_language(root, **english, dirty=False, **options)

@@ -18,6 +18,11 @@ class WriteReport:
     def __str__(self) -> str:
         return f"{len(self.written)} written, {self.unchanged} unchanged, {len(self.removed)} removed"
 
+    def __add__(self, other: WriteReport) -> WriteReport:
+        """Two writes to separate folders, as one."""
+        return WriteReport(tuple(sorted(self.written + other.written)), self.unchanged + other.unchanged,
+                           tuple(sorted(self.removed + other.removed)))
+
 
 # What was last written to (or found in) each file, with the file's size, modification and change
 # times just after: while all three are unchanged the file still holds that text, and is not read
@@ -49,8 +54,9 @@ def _holds(path: Path, text: str) -> bool:
     return same
 
 
-def write_pages(out_dir: Path, pages: dict[str, str]) -> WriteReport:
-    """Make ``out_dir`` hold exactly ``pages``; files with identical content are not touched."""
+def write_pages(out_dir: Path, pages: dict[str, str], within: tuple[str, ...] = ("",)) -> WriteReport:
+    """Make ``out_dir`` hold exactly ``pages``; files with identical content are not touched. Only the
+    folders ``within`` (all of ``out_dir`` unless told) are cleared of files ``pages`` does not hold."""
     out_dir.mkdir(parents=True, exist_ok=True)
     written: list[str] = []
     unchanged = 0
@@ -66,14 +72,15 @@ def write_pages(out_dir: Path, pages: dict[str, str]) -> WriteReport:
         _remember(path, text)
         written.append(rel)
     removed = []
-    for folder, _dirs, files in os.walk(out_dir, topdown=False):
-        base = Path(folder)
-        for name in files:
-            rel = (base / name).relative_to(out_dir).as_posix()
-            if rel not in pages:
-                (base / name).unlink()
-                _KNOWN.pop(str(base / name))
-                removed.append(rel)
-        if base != out_dir and not any(base.iterdir()):
-            base.rmdir()
+    for top in within:
+        for folder, _dirs, files in os.walk(out_dir / top, topdown=False):
+            base = Path(folder)
+            for name in files:
+                rel = (base / name).relative_to(out_dir).as_posix()
+                if rel not in pages:
+                    (base / name).unlink()
+                    _KNOWN.pop(str(base / name))
+                    removed.append(rel)
+            if base != out_dir and not any(base.iterdir()):
+                base.rmdir()
     return WriteReport(tuple(written), unchanged, tuple(sorted(removed)))
