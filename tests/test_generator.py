@@ -136,12 +136,13 @@ def test_write_pages_replaces_only_differing_files(tmp_path):
     assert report.removed == ("a/x.md",) and not (tmp_path / "a").exists()
 
 
-def test_write_pages_clears_only_the_folders_it_is_given(tmp_path):
-    write_pages(tmp_path, {"zh/a.md": "a", "en/a.md": "a"})
-    report = write_pages(tmp_path, {"en/b.md": "b"}, within=("en",))
-    assert report.written == ("en/b.md",) and report.removed == ("en/a.md",)
-    assert (tmp_path / "zh/a.md").read_text() == "a"  # the other language's pages stay
-    assert str(report + write_pages(tmp_path, {"zh/a.md": "a"}, within=("zh",))) == "1 written, 1 unchanged, 1 removed"
+def test_write_pages_leaves_the_folders_it_is_told_to_keep(tmp_path):
+    write_pages(tmp_path, {"zh/a.md": "a", "zh/x/y.md": "y", "en/a.md": "a", "stray.md": "s"})
+    report = write_pages(tmp_path, {"en/b.md": "b"}, keep=("zh",))
+    assert report.written == ("en/b.md",) and report.removed == ("en/a.md", "stray.md")
+    assert (tmp_path / "zh/a.md").read_text() == "a" and (tmp_path / "zh/x/y.md").is_file()  # the other language's
+    assert str(report + write_pages(tmp_path, {"zh/a.md": "a"}, keep=("en",))) == "1 written, 1 unchanged, 3 removed"
+    assert not (tmp_path / "zh/x").exists() and (tmp_path / "en/b.md").is_file()
 
 
 def test_each_language_can_be_generated_alone_and_a_pass_generates_each_once(mini, tmp_path, monkeypatch):

@@ -138,7 +138,7 @@ def generate(root: Path, out_dir: Path | None = None,
     checked = load_checked(root)
     pages = render_site(derived(root), langs)
     whole = langs == LANGS
-    report = write_pages(out_dir, pages, within=("",) if whole else langs)
+    report = write_pages(out_dir, pages, keep=tuple(lang for lang in LANGS if lang not in langs))
     _last[out_dir] = _Generated((state[0], tuple(sorted(pages))) if whole else None, this_pass, checked.warnings,
                                 frozenset(langs) | (earlier.langs if earlier else frozenset()),
                                 len(pages) + (earlier.pages if earlier else 0))

@@ -54,9 +54,9 @@ def _holds(path: Path, text: str) -> bool:
     return same
 
 
-def write_pages(out_dir: Path, pages: dict[str, str], within: tuple[str, ...] = ("",)) -> WriteReport:
-    """Make ``out_dir`` hold exactly ``pages``; files with identical content are not touched. Only the
-    folders ``within`` (all of ``out_dir`` unless told) are cleared of files ``pages`` does not hold."""
+def write_pages(out_dir: Path, pages: dict[str, str], keep: tuple[str, ...] = ()) -> WriteReport:
+    """Make ``out_dir`` hold exactly ``pages``, but for what is in its folders ``keep`` (another
+    language's pages, written by another call); files with identical content are not touched."""
     out_dir.mkdir(parents=True, exist_ok=True)
     written: list[str] = []
     unchanged = 0
@@ -71,16 +71,17 @@ def write_pages(out_dir: Path, pages: dict[str, str], within: tuple[str, ...] = 
         temporary.replace(path)  # atomic: a server reading the folder never sees half a page
         _remember(path, text)
         written.append(rel)
-    removed = []
-    for top in within:
-        for folder, _dirs, files in os.walk(out_dir / top, topdown=False):
-            base = Path(folder)
-            for name in files:
-                rel = (base / name).relative_to(out_dir).as_posix()
-                if rel not in pages:
-                    (base / name).unlink()
-                    _KNOWN.pop(str(base / name))
-                    removed.append(rel)
-            if base != out_dir and not any(base.iterdir()):
-                base.rmdir()
+    removed, kept = [], {(top,) for top in keep}
+    for folder, _dirs, files in os.walk(out_dir, topdown=False):
+        base = Path(folder)
+        if base.relative_to(out_dir).parts[:1] in kept:
+            continue
+        for name in files:
+            rel = (base / name).relative_to(out_dir).as_posix()
+            if rel not in pages:
+                (base / name).unlink()
+                _KNOWN.pop(str(base / name))
+                removed.append(rel)
+        if base != out_dir and not any(base.iterdir()):
+            base.rmdir()
     return WriteReport(tuple(written), unchanged, tuple(sorted(removed)))
