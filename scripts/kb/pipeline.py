@@ -131,13 +131,13 @@ def generate(root: Path, out_dir: Path | None = None,
     earlier = last if this_pass and last and last.in_pass == this_pass else None  # in this pass
     if earlier and earlier.langs >= set(langs):
         return WriteReport((), earlier.pages, ()), earlier.warnings
+    whole = langs == LANGS
     state = (source_state(root), outputs(out_dir))
-    if langs == LANGS and last and last.state == state:
+    if whole and last and last.state == state:
         _last[out_dir] = _Generated(state, this_pass, last.warnings, frozenset(LANGS), len(state[1]))
         return WriteReport((), len(state[1]), ()), last.warnings
     checked = load_checked(root)
     pages = render_site(derived(root), langs)
-    whole = langs == LANGS
     report = write_pages(out_dir, pages, keep=tuple(lang for lang in LANGS if lang not in langs))
     _last[out_dir] = _Generated((state[0], tuple(sorted(pages))) if whole else None, this_pass, checked.warnings,
                                 frozenset(langs) | (earlier.langs if earlier else frozenset()),

@@ -70,6 +70,12 @@ def build_language(root: Path, lang: str, site_dir: Path, strict: bool = True, o
         config.plugins.on_shutdown()
 
 
+def _fingerprinted(site_dir: Path, strict: bool, our_search: bool) -> dict[str, object]:
+    """The options a build's state records (kb.incremental.fingerprint): a build after an edit is
+    dirty only when they are those of the last complete build."""
+    return {"site_dir": str(site_dir.resolve()), "strict": strict, "our_search": our_search}
+
+
 def build_site(root: Path, site_dir: Path, strict: bool = True, our_search: bool = True,
                incremental: bool = True) -> bool:
     """Both languages; Chinese first, because its full build empties ``site_dir``.
@@ -80,7 +86,7 @@ def build_site(root: Path, site_dir: Path, strict: bool = True, our_search: bool
     from kb import incremental as inc
     from kb.pipeline import GENERATED_DIR
 
-    options = {"site_dir": str(site_dir.resolve()), "strict": strict, "our_search": our_search}
+    options = _fingerprinted(site_dir, strict, our_search)
     state = inc.current_state(root, root / GENERATED_DIR, options)
     dirty = incremental and inc.can_rebuild_dirty(root, state, site_dir)
     inc.forget_state(root, site_dir)
@@ -102,7 +108,7 @@ def generate_and_build(root: Path, site_dir: Path, generated: Callable[[WriteRep
     from kb import incremental as inc
     from kb.pipeline import GENERATED_DIR, generate
 
-    options = {"site_dir": str(site_dir.resolve()), "strict": strict, "our_search": our_search}
+    options = _fingerprinted(site_dir, strict, our_search)
     if incremental and inc.may_rebuild_dirty(root, site_dir, options):
         report, warnings = generate(root)
         generated(report, warnings)
