@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import os
 import pickle
+import shutil
 import textwrap
 
 from kb.site import _cleaning_all_but
 
 from support.forking import in_new_process, needs_fork
+from support.site import ROOT, project_with
 
 # The script's first lines: the real collection, a build of both languages into a site folder, and
 # each language's builder noted in pid-<lang> (the child's pid for English when built at once).
@@ -79,6 +81,7 @@ def _assert_same_site_and_state(tmp_path, one: str, other: str) -> None:
     for way in (one, other):
         _, _, _, _, saved = pickle.loads((tmp_path / f"{way}.carried").read_bytes())
         saved["search_index.written"] = sorted(saved["search_index.written"][0])  # not the index's file times
+        saved["write.known"] = {path: text for path, (text, *_) in saved["write.known"][0].items()}  # nor the pages'
         states.append(saved)
     assert states[0] == states[1]
 
@@ -175,14 +178,37 @@ def test_a_chinese_build_that_fails_stops_the_english_one_and_its_error_is_raise
 
 
 @needs_fork
-def test_a_build_after_an_edit_builds_both_languages_in_this_process(tmp_path):
-    with_setup("""
-        site_dir = tmp / "site"
-        build(site_dir)
-        assert builders()["en"] != parent
-        assert build(site_dir, incremental=True), "the second build was not a dirty one"
-        assert set(builders().values()) == {parent}
-    """, tmp_path)
+def test_a_build_after_an_edit_is_at_once_too_and_gives_what_one_after_the_other_gives(tmp_path):
+    content = tmp_path / "content"
+    for folder in ("answers", "glossary"):
+        shutil.copytree(ROOT / folder, content / folder)
+    project = project_with(tmp_path, content)
+    edited = project / "answers/41168257/naiyan-wang.md"
+    original = edited.read_text(encoding="utf-8")
+    for way in ("at once", "one after the other"):
+        edited.write_text(original, encoding="utf-8")
+        with_setup(f"""
+            import shutil
+            root, way, site_dir = Path({str(project)!r}), {way!r}, tmp / "site"
+            shutil.rmtree(site_dir, ignore_errors=True)
+            with memo.carried(root, fresh=True):
+                build(site_dir)
+            edited = root / "answers/41168257/naiyan-wang.md"
+            front, body = edited.read_text(encoding="utf-8").split("\\n---\\n", 1)
+            edited.write_text(front + "\\n---\\n" + body.replace("。", "。（编辑）", 1), encoding="utf-8")
+            (tmp / "pid-en").unlink()
+            if way != "at once":
+                forked.can_fork = lambda: False
+            with memo.carried(root):
+                assert build(site_dir, incremental=True), "the second build was not a dirty one"
+            assert (builders()["en"] != parent) == (way == "at once"), builders()
+            assert "（编辑）" in (site_dir / "answers/naiyan-wang.html").read_text(encoding="utf-8")
+            (tmp / f"{{way}}.site").write_bytes(pickle.dumps(files(site_dir)))
+            memo._base, memo._computed = None, True  # all that is carried in one file, not the changes only
+            memo.save(memo.cache_file(root), memo.code_digest())
+            (tmp / f"{{way}}.carried").write_bytes(memo.cache_file(root).read_bytes())
+        """, tmp_path)
+    _assert_same_site_and_state(tmp_path, "at once", "one after the other")
 
 
 def test_the_chinese_build_cleans_the_site_folder_all_but_the_english_site(tmp_path):

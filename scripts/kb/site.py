@@ -127,8 +127,9 @@ def generate_and_build(root: Path, site_dir: Path, generated: Callable[[WriteRep
 
 def _build_languages(root: Path, site_dir: Path, dirty: bool, before_chinese: Callable[[], None] = lambda: None,
                      **options: bool) -> None:
-    """Chinese, then English; or, for a full build, both at once, English in a forked child, when this
-    process may fork (kb.forked.can_fork: Linux, two cores, no other thread; never under `mkdocs serve`).
+    """Both languages at once, English in a forked child, when this process may fork
+    (kb.forked.can_fork: Linux, two cores, no other thread; never under `mkdocs serve` or `kb serve`);
+    else Chinese, then English.
 
     MkDocs builds a language on one core, in pure Python, and neither build reads what the other
     writes: at N = 1,000 a full build took 27-29 s one after the other, 14-15 s at once. The child
@@ -136,13 +137,13 @@ def _build_languages(root: Path, site_dir: Path, dirty: bool, before_chinese: Ca
     what it logged, which is logged here after the Chinese build's own messages, as if built one
     after the other. If the child fails, English is built again here, in full (the child may have
     left half a site), and any error is then this process's to report. A build after an edit
-    renders a few pages, and the second language reuses what the first loaded (templates, theme,
-    MkDocs' own imports): there, one after the other is faster (1.52 s against 1.63-1.72 s).
+    is at once too: at N = 1,000, 1.42-1.57 s against 1.54-1.59 s one after the other (six of each, in
+    turn). (Before what both processes share was frozen, one after the other was the faster.)
     """
     from kb import forked, memo
 
     english = {"lang": "en", "site_dir": site_dir / SUBDIR["en"]}
-    if dirty or serving or not forked.can_fork():
+    if serving or not forked.can_fork():
         before_chinese()
         for lang in CONFIGS:
             build_language(root, lang, site_dir / SUBDIR[lang], dirty=dirty, **options)
