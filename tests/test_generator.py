@@ -53,12 +53,12 @@ def test_every_entry_gets_a_page_in_both_languages_plus_the_indexes(indexes):
                      "stances/index.md", "glossary/index.md", "feed.xml"):
             assert f"{lang}/{name}" in pages
     assert len(pages) == 30
-    assert all(GENERATED_MARK in text for path, text in pages.items() if path.endswith(".md"))
+    assert all(GENERATED_MARK.encode() in data for path, data in pages.items() if path.endswith(".md"))
 
 
 def test_answer_pages_speak_the_pages_language(indexes):
     pages = render_site(indexes)
-    zh, en = pages["zh/answers/alpha.md"], pages["en/answers/alpha.md"]
+    zh, en = pages["zh/answers/alpha.md"].decode(), pages["en/answers/alpha.md"].decode()
     assert "不难，核心是理解问题。" in zh and "Kernel methods are not hard" not in zh
     assert "are not hard; the core is understanding the problem." in en
     assert "[李雷](../authors/li-lei.md)" in zh and "[Li Lei](../authors/li-lei.md)" in en
@@ -67,7 +67,7 @@ def test_answer_pages_speak_the_pages_language(indexes):
 
 
 def test_unsigned_entries_are_shown_as_unsigned_not_named(indexes):
-    pages = render_site(indexes)
+    pages = {path: data.decode() for path, data in render_site(indexes).items()}
     assert "[未署名](../authors/unsigned.md)" in pages["zh/answers/beta.md"]
     assert "[Unsigned](../authors/unsigned.md)" in pages["en/answers/beta.md"]
     assert "# 其他观点（一）" in pages["zh/answers/beta.md"]
@@ -128,20 +128,20 @@ def test_the_same_sources_give_byte_identical_files(mini, tmp_path):
 
 
 def test_write_pages_replaces_only_differing_files(tmp_path):
-    report = write_pages(tmp_path, {"a/x.md": "x", "b.md": "b"})
+    report = write_pages(tmp_path, {"a/x.md": b"x", "b.md": b"b"})
     assert report.written == ("a/x.md", "b.md")
-    report = write_pages(tmp_path, {"a/x.md": "x", "b.md": "changed"})
+    report = write_pages(tmp_path, {"a/x.md": b"x", "b.md": b"changed"})
     assert report.written == ("b.md",) and report.unchanged == 1
-    report = write_pages(tmp_path, {"b.md": "changed"})
+    report = write_pages(tmp_path, {"b.md": b"changed"})
     assert report.removed == ("a/x.md",) and not (tmp_path / "a").exists()
 
 
 def test_write_pages_leaves_the_folders_it_is_told_to_keep(tmp_path):
-    write_pages(tmp_path, {"zh/a.md": "a", "zh/x/y.md": "y", "en/a.md": "a", "stray.md": "s"})
-    report = write_pages(tmp_path, {"en/b.md": "b"}, keep=("zh",))
+    write_pages(tmp_path, {"zh/a.md": b"a", "zh/x/y.md": b"y", "en/a.md": b"a", "stray.md": b"s"})
+    report = write_pages(tmp_path, {"en/b.md": b"b"}, keep=("zh",))
     assert report.written == ("en/b.md",) and report.removed == ("en/a.md", "stray.md")
     assert (tmp_path / "zh/a.md").read_text() == "a" and (tmp_path / "zh/x/y.md").is_file()  # the other language's
-    assert str(report + write_pages(tmp_path, {"zh/a.md": "a"}, keep=("en",))) == "1 written, 1 unchanged, 3 removed"
+    assert str(report + write_pages(tmp_path, {"zh/a.md": b"a"}, keep=("en",))) == "1 written, 1 unchanged, 3 removed"
     assert not (tmp_path / "zh/x").exists() and (tmp_path / "en/b.md").is_file()
 
 
