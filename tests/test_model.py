@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
+import os
+import pickle
 import re
+import subprocess
+import sys
 
 import pytest
 
@@ -99,3 +104,17 @@ def test_english_translations_keep_the_authors_english_as_written(collection):
     assert "He is the only man can make things work in computer vision." in english["naiyan-wang"]
     assert "Science is an act of love, not war." in english["anonymous"]
     assert "XD" in english["naiyan-wang"]
+
+
+def test_an_entrys_hash_is_kept_on_it_but_never_carried_to_another_process(collection):
+    """kb.model.hashed_once: the hash is computed once per object; a pickled entry (kb.memo carries them)
+    hashes again in a process whose strings hash otherwise, and is found by an equal entry made there."""
+    answer = collection.answers[0]
+    assert hash(answer) == hash(dataclasses.replace(answer)) and "_hash" in answer.__dict__
+    assert hash(dataclasses.replace(answer, order=answer.order + 1)) != hash(answer)
+    assert "_hash" not in pickle.loads(pickle.dumps(answer)).__dict__
+    script = ("import dataclasses, pickle, sys; answer = pickle.loads(sys.stdin.buffer.read()); "
+              "same = dataclasses.replace(answer); assert {answer: 1}[same] == 1 and hash(answer) == hash(same)")
+    for seed in ("1", "2"):
+        subprocess.run([sys.executable, "-c", script], input=pickle.dumps(answer), check=True,
+                       env={**os.environ, "PYTHONHASHSEED": seed})

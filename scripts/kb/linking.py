@@ -12,7 +12,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from kb.model import oneline
+from kb.model import hashed_once, oneline
 from kb.terms import Match, TermMatcher
 
 # Markdown that must not be linked into: code, links and images, footnote marks, HTML tags and
@@ -56,6 +56,7 @@ class Mentions:
         return found
 
 
+@hashed_once
 @dataclass(frozen=True)
 class Linked:
     paragraphs: tuple[str, ...]

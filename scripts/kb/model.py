@@ -11,15 +11,41 @@ import datetime
 import hashlib
 import re
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, TypeVar
 
 LANGS: tuple[Lang, ...] = ("zh", "en")
 Lang = Literal["zh", "en"]
 SLUG = r"[a-z0-9]+(-[a-z0-9]+)*"
+T = TypeVar("T")
 
 
 def slug(doc: str) -> dict:
     return {"pattern": SLUG, "doc": doc}
+
+
+def hashed_once(cls: type[T]) -> type[T]:
+    """A frozen dataclass whose hash is computed once per object, then kept on it (not pickled: a
+    string's hash differs from one process to the next).
+
+    kb.memo finds carried results by keys made of entries, their links and their neighbours, compared
+    by value: a build after one edit looks up some 3,000 pages' keys, and hashing each key's entries
+    field by field, paragraphs included, every time was a third of rendering them."""
+    compute = cls.__hash__
+
+    def __hash__(self: object) -> int:
+        try:
+            return self.__dict__["_hash"]
+        except KeyError:
+            value = compute(self)  # type: ignore[call-arg]
+            object.__setattr__(self, "_hash", value)
+            return value
+
+    def __getstate__(self: object) -> dict:
+        return {name: value for name, value in self.__dict__.items() if name != "_hash"}
+
+    cls.__hash__ = __hash__  # type: ignore[assignment]
+    cls.__getstate__ = __getstate__  # type: ignore[attr-defined]
+    return cls
 
 
 def oneline(text: str) -> str:
@@ -79,6 +105,7 @@ class Compilation:
     attribution: Text
 
 
+@hashed_once
 @dataclass(frozen=True)
 class Question:
     """A Zhihu question: ``answers/<id>/question.yml``::
@@ -107,6 +134,7 @@ class Question:
 AuthorKind = Literal["named", "anonymous", "unsigned"]
 
 
+@hashed_once
 @dataclass(frozen=True)
 class Author:
     """Who signed an answer, exactly as signed::
@@ -156,6 +184,7 @@ def revision(paragraph: str) -> str:
     return hashlib.sha256("".join(paragraph.split()).encode("utf-8")).hexdigest()[:8]
 
 
+@hashed_once
 @dataclass(frozen=True)
 class Translation:
     """The English sibling ``<id>.en.md``: one paragraph per original paragraph, notes as footnotes."""
@@ -168,6 +197,7 @@ class Translation:
     translates: tuple[str, ...] = ()
 
 
+@hashed_once
 @dataclass(frozen=True)
 class Answer:
     """One entry: ``answers/<question>/<id>.md``, front-matter then the author's words::

@@ -22,7 +22,7 @@ import jieba
 
 from kb.forked import shared_map
 from kb.memo import Carry, Latest, Table
-from kb.model import Answer
+from kb.model import Answer, hashed_once
 from kb.terms import TermMatcher
 
 TOP_KEYWORDS = 40
@@ -38,6 +38,7 @@ STOP_WORDS = frozenset([
 ])
 
 
+@hashed_once
 @dataclass(frozen=True)
 class Related:
     answer_id: str
