@@ -123,3 +123,13 @@ def test_a_second_pass_cuts_only_the_entries_that_changed(monkeypatch):
     assert cut == ["T3", "changed"]
     memo.forget()
     assert second == postings(docs, SEPARATOR, {}, index="site") != first
+
+
+def test_entries_share_each_tokens_string():
+    """Thousands of entries hold the same tokens: each spelling is one string, so what is carried
+    (kb.memo) holds it once."""
+    cutter = Cutter(SEPARATOR, T2S)
+    first, second = cutter.counts("深度 学习 learning"), cutter.counts("学习 theory learning")
+    assert first == {"深度": 1, "学习": 1, "learning": 1}
+    shared = {token: token for token in second}
+    assert all(shared[token] is token for token in first if token in shared) and len(shared.keys() & first) == 2

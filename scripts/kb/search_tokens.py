@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -121,7 +122,10 @@ class Cutter:
         return found
 
     def counts(self, html: str) -> dict[str, int]:
-        return dict(Counter(self.tokens(html)))
+        """Each token's count. A token is the one string of its spelling (``sys.intern``): thousands of
+        entries hold 的 or "learning", and what is carried to the next process (kb.memo) then holds
+        each spelling once, not once per entry; at N = 1,000, 0.54 million strings fewer to read back."""
+        return {sys.intern(token): count for token, count in Counter(self.tokens(html)).items()}
 
 
 # Per index (one per language) and entry (title, text): the counted tokens of each field, carried
