@@ -151,3 +151,33 @@ def test_jieba_is_imported_without_pkg_resources_and_reads_the_same_dictionary()
     through = subprocess.run([sys.executable, "-c", "import pkg_resources, jieba; " + read],
                              capture_output=True, text=True, check=True).stdout
     assert ours == through
+
+
+def test_words_taught_again_get_the_frequencies_jieba_suggested_without_suggesting_them(monkeypatch):
+    from kb.dictionary import _SUGGESTED, taught
+
+    words = tuple(WORDS)
+    _SUGGESTED.clear()
+    first = taught(jieba.Tokenizer(), words)
+    assert _SUGGESTED[words] == tuple(first.FREQ[word] for word in words)
+
+    def suggesting(*args, **kwargs):
+        raise AssertionError("a frequency was suggested again")
+
+    monkeypatch.setattr(jieba.Tokenizer, "suggest_freq", suggesting)
+    again = taught(jieba.Tokenizer(), words)
+    assert again.total == first.total
+    assert all(again.FREQ[word] == first.FREQ[word] for word in words)
+    assert cuts(again, TEXTS) == cuts(first, TEXTS)
+    monkeypatch.undo()
+    assert cuts(first, TEXTS) == cuts(jiebas_own(WORDS), TEXTS)  # and both are jieba's own
+
+
+def test_only_the_last_few_lists_of_words_keep_their_frequencies():
+    from kb.dictionary import _SUGGESTED, KEEP_SUGGESTED, taught
+
+    _SUGGESTED.clear()
+    lists = [("深度学习", f"词{n}") for n in range(KEEP_SUGGESTED + 2)]
+    for words in lists:
+        taught(jieba.Tokenizer(), words)
+    assert list(_SUGGESTED) == lists[-KEEP_SUGGESTED:]

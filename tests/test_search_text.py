@@ -105,3 +105,20 @@ def test_jieba_keeps_whole_exactly_the_words_of_the_collection_it_was_last_given
     assert "甲乙丙丁戊" in jieba.lcut(sentence)
     assert "甲乙丙丁戊" not in add_user_words(collection)  # renamed back, as `kb serve` sees an edit
     assert "甲乙丙丁戊" not in jieba.lcut(sentence)  # as in a process that never saw the other name
+
+
+def test_the_traditional_to_simplified_table_is_carried_not_asked_of_opencc_again(monkeypatch):
+    import opencc
+
+    from kb import search_index
+
+    search_index.traditional_to_simplified.cache_clear()
+    table = search_index.traditional_to_simplified()
+    assert table["學"] == "学" and table["習"] == "习" and "学" not in table and len(table) > 2000
+    search_index.traditional_to_simplified.cache_clear()  # as in the next process, with what was carried
+
+    def asked(*args, **kwargs):
+        raise AssertionError("OpenCC was asked again")
+
+    monkeypatch.setattr(opencc, "OpenCC", asked)
+    assert search_index.traditional_to_simplified() == table

@@ -19,7 +19,7 @@ from functools import cache
 
 import jieba
 
-from kb.dictionary import fresh
+from kb.dictionary import taught
 from kb.forked import shared_map
 from kb.model import LANGS, Term
 
@@ -44,10 +44,7 @@ class Match:
 def tokenizer(words: tuple[str, ...]) -> jieba.Tokenizer:
     """A jieba tokenizer of its own (the global one is left alone) that knows ``words``; it reads
     jieba's dictionary only where the texts it cuts need it (kb.dictionary)."""
-    tk = fresh(jieba.Tokenizer())
-    for word in words:
-        tk.add_word(word)
-    return tk
+    return taught(jieba.Tokenizer(), words)
 
 
 _LATIN_TOKENS = re.compile(r"[^\W_]+|\s+|.", re.S)
