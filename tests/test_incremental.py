@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import json
+import logging
 import subprocess
 import sys
 from pathlib import Path
 
-from kb import search_index
-from kb.incremental import may_rebuild_dirty, merge_docs
-from kb.pipeline import generate, one_pass
+from kb import memo, pipeline, search_index
+from kb.incremental import merge_docs
+from kb.pipeline import derived, expected_outputs, generate, one_pass, outputs
+from kb.render import render_site
 from kb.search_index import read_index
 from kb.search_tokens import Cutter
-from kb.site import SUBDIR, build_site
+from kb.site import SUBDIR, build_site, generate_and_build
 
-from support.site import project_with
+from support.site import ROOT, project_with
 
 
 def _build(project: Path, *extra: str) -> str:
@@ -118,23 +120,40 @@ def test_a_removed_entry_or_a_changed_template_means_a_full_build(mini, tmp_path
     assert "(every page rendered)" in _build(project)
 
 
-def test_a_build_is_known_to_be_full_before_generating_when_nothing_but_the_collection_may_differ(mini, tmp_path):
+def test_the_pages_a_collection_will_have_are_known_before_they_are_generated(mini, tmp_path):
+    """`kb build` decides whether a build is dirty before writing a page (kb.site.generate_and_build)."""
+    out = tmp_path / "out"
+    for remove in ((), ("answers/100/gamma.md", "answers/100/gamma.en.md")):
+        for name in remove:
+            (mini / name).unlink()
+        expected = expected_outputs(mini)
+        generate(mini, out)
+        assert expected == outputs(out) and len(expected) == (30 if not remove else 28)
+    assert expected_outputs(ROOT) == tuple(sorted(f"{lang}/{page}" for lang in ("en", "zh")
+                                                  for page in render_site(derived(ROOT), ("zh",))
+                                                  for page in [page.removeprefix("zh/")]))
+
+
+def test_a_build_whose_pages_are_not_those_expected_is_done_again_in_full(mini, tmp_path, monkeypatch, caplog):
     project = project_with(tmp_path, mini)
-    site_dir = project / "site"
-    options = {"site_dir": str(site_dir.resolve()), "strict": True, "our_search": True}  # as `kb build`'s
-    assert not may_rebuild_dirty(project, site_dir, options)  # never built
     _build(project)
-    assert may_rebuild_dirty(project, site_dir, options)
-    (project / "answers/100/gamma.md").unlink()  # the generator decides: full, as it turns out
+    (project / "answers/100/gamma.md").unlink()
     (project / "answers/100/gamma.en.md").unlink()
-    assert may_rebuild_dirty(project, site_dir, options)
-    assert not may_rebuild_dirty(project, site_dir, {**options, "strict": False})
-    css = project / "docs/overrides/assets/stylesheets/kb.css"
-    css.write_text(css.read_text(encoding="utf-8") + "\n/* changed */\n", encoding="utf-8")
-    assert not may_rebuild_dirty(project, site_dir, options)
-    _build(project)
-    (site_dir / "en/search/search_index.json").unlink()  # half a site
-    assert not may_rebuild_dirty(project, site_dir, options)
+    gone = ("en/answers/gamma.md", "zh/answers/gamma.md")
+    before = tuple(sorted((*pipeline.expected_outputs(project), *gone)))  # the pages before: dirty, it seems
+    monkeypatch.setattr(pipeline, "expected_outputs", lambda root: before)
+    told = []
+    logging.getLogger("mkdocs").addHandler(caplog.handler)  # kb's messages go to MkDocs' logger only
+    try:
+        with memo.carried(project), one_pass(project):
+            dirty = generate_and_build(project, project / "site", lambda report, warnings: told.append(str(report)))
+    finally:
+        logging.getLogger("mkdocs").removeHandler(caplog.handler)
+    assert not dirty and len(told) == 1
+    assert "the pages generated were not those expected" in caplog.text
+    assert not (project / "site/answers/gamma.html").exists() and not (project / "site/en/answers/gamma.html").exists()
+    monkeypatch.undo()
+    assert "(only the pages that changed rendered)" in _build(project)  # the state saved is the pages found
 
 
 def test_merged_index_entries_follow_page_order_and_drop_pages_that_are_gone():

@@ -127,6 +127,41 @@ def test_a_full_build_generates_each_language_in_the_process_that_builds_it(tmp_
 
 
 @needs_fork
+def test_a_build_after_an_edit_generates_each_language_in_the_process_that_builds_it_too(tmp_path):
+    content = tmp_path / "content"
+    for folder in ("answers", "glossary"):
+        shutil.copytree(ROOT / folder, content / folder)
+    project = project_with(tmp_path, content)
+    with_setup(f"""
+        from kb import pipeline
+        root, site_dir = Path({str(project)!r}), tmp / "site"
+        with memo.carried(root, fresh=True), one_pass(root):
+            site.generate_and_build(root, site_dir, lambda report, warnings: None)
+        edited = root / "answers/41168257/naiyan-wang.md"
+        front, body = edited.read_text(encoding="utf-8").split("\\n---\\n", 1)
+        edited.write_text(front + "\\n---\\n" + body.replace("。", "。（编辑）", 1), encoding="utf-8")
+        write_pages, writers, told = pipeline.write_pages, [], []
+
+        def noted_write(out_dir, pages, keep=()):
+            report = write_pages(out_dir, pages, keep)
+            writers.append((os.getpid(), sorted({{page.split('/')[0] for page in pages}}), len(report.written)))
+            return report
+
+        def generated(report, warnings):  # before the Chinese build starts
+            told.append((str(report), (tmp / "pid-zh").exists()))
+
+        pipeline.write_pages = noted_write
+        (tmp / "pid-zh").unlink()
+        with memo.carried(root), one_pass(root):
+            assert site.generate_and_build(root, site_dir, generated), "not a dirty build"
+        assert writers == [(parent, ["en"], 1), (parent, ["zh"], 1)], writers  # the entry's page in each
+        assert builders()["en"] != parent and builders()["zh"] == parent
+        assert len(told) == 1 and told[0][0].startswith("2 written, ") and told[0][1] is False, told
+        assert "（编辑）" in (site_dir / "answers/naiyan-wang.html").read_text(encoding="utf-8")
+    """, tmp_path)
+
+
+@needs_fork
 def test_a_child_that_fails_leaves_english_to_this_process_and_the_site_is_whole(tmp_path):
     with_setup("""
         from kb import search_index

@@ -76,13 +76,6 @@ def can_rebuild_dirty(root: Path, state: dict, site_dir: Path) -> bool:
     return _previous(root, site_dir) == state
 
 
-def may_rebuild_dirty(root: Path, site_dir: Path, options: dict[str, object]) -> bool:
-    """False when the next build of ``site_dir`` is full whatever the generator writes: no complete
-    build left its state, or the configurations, hand-written pages, theme or code changed since."""
-    previous = _previous(root, site_dir)
-    return previous is not None and previous.get("fingerprint") == fingerprint(root, options)
-
-
 def save_state(root: Path, site_dir: Path, state: dict) -> None:
     path = state_path(root, site_dir)
     path.parent.mkdir(parents=True, exist_ok=True)

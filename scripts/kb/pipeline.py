@@ -12,7 +12,7 @@ from kb.derive import Indexes, derive
 from kb.load import load
 from kb.model import LANGS, Collection
 from kb.problems import ContentError, Problem, errors
-from kb.render import render_site
+from kb.render import page_paths, render_site
 from kb.validate import check
 from kb.write import WriteReport, write_pages
 
@@ -117,6 +117,12 @@ def outputs(out_dir: Path) -> tuple[str, ...]:
         base = Path(path).relative_to(out_dir)
         found += [(base / name).as_posix() for name in files]
     return tuple(sorted(found))
+
+
+def expected_outputs(root: Path) -> tuple[str, ...]:
+    """What :func:`outputs` will list once both languages are generated: known before rendering a page."""
+    paths = page_paths(derived(root))
+    return tuple(sorted(f"{lang}/{path}" for lang in LANGS for path in paths))
 
 
 def generate(root: Path, out_dir: Path | None = None,

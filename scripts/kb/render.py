@@ -183,6 +183,16 @@ def listed(ix: Indexes, outlines: dict[str, Answer], lang: str) -> tuple:
             ix.terms[lang], appears)
 
 
+def page_paths(ix: Indexes) -> tuple[str, ...]:
+    """The pages :func:`render_site` makes for each language, as paths in that language's folder,
+    sorted: known without rendering them (a test keeps the two equal)."""
+    return tuple(sorted([*(f"answers/{answer.id}.md" for answer in ix.answers), "answers/index.md",
+                         *(f"themes/{theme_id}.md" for theme_id in ix.themes), "themes/index.md",
+                         *(f"authors/{author_id}.md" for author_id in ix.authors), "authors/index.md",
+                         *(f"questions/{question_id}.md" for question_id in ix.questions), "questions/index.md",
+                         "stances/index.md", "glossary/index.md", FEED_PATH]))
+
+
 def render_site(ix: Indexes, langs: tuple[str, ...] = LANGS) -> dict[str, bytes]:
     """All generated pages of ``langs`` (both languages), keyed by path under the output folder, each as
     the bytes of its file (UTF-8)."""
