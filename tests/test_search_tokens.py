@@ -111,6 +111,23 @@ def test_only_the_tokens_of_the_entries_that_changed_are_encoded_again(monkeypat
     memo.forget()
 
 
+def test_an_edit_encodes_again_only_the_tokens_whose_pairs_changed(monkeypatch):
+    from kb import search_tokens
+
+    memo.forget()
+    docs = _docs(40)
+    postings(docs, SEPARATOR, {}, index="site")
+    encoded: list[list[int]] = []
+    encode = search_tokens.encode
+    monkeypatch.setattr(search_tokens, "encode", lambda gaps: encoded.append(list(gaps)) or encode(gaps))
+    docs[7] = {"title": "paper 7", "text": "paper data loss loss fresh"}  # was "paper data loss"
+    found = postings(docs, SEPARATOR, {}, index="site")
+    assert sorted(encoded) == sorted([json.loads(found["loss"]), json.loads(found["fresh"])])
+    memo.forget()
+    assert found == postings(docs, SEPARATOR, {}, index="site")
+    memo.forget()
+
+
 def test_a_second_pass_cuts_only_the_entries_that_changed(monkeypatch):
     memo.forget()
     docs = [{"title": f"T{i}", "text": f"text {i}"} for i in range(5)]

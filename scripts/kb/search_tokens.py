@@ -217,18 +217,20 @@ def _compute(fields: list, encoded: Table) -> None:
 
 
 def _update(fields: list, changed: list[int], fields_of: Table, encoded: Table) -> None:
-    """The postings of the tokens of the ``changed`` entries (as they were and as they are)."""
+    """The postings of the tokens of the ``changed`` entries (as they were and as they are) whose pairs
+    in those entries changed: an edit to a paragraph leaves most of its tokens' postings as they were
+    (的 or "learning", with thousands of entries each)."""
     gone = set(changed)
     added: dict[str, list[tuple[int, int]]] = {}  # token -> the changed entries' pairs, as they are now
-    tokens: set[str] = set()
+    before: dict[str, list[tuple[int, int]]] = {}  # and as they were
     for n in changed:
-        if n < len(fields):
-            for field, counted in enumerate(fields[n]):
+        for pairs, entry in ((added, fields[n] if n < len(fields) else None), (before, fields_of.get(n))):
+            for field, counted in enumerate(entry or ()):
                 for token, count in counted.items():
-                    added.setdefault(token, []).append((n, count * 2 + field))
-        if (was := fields_of.get(n)) is not None:
-            tokens.update(was[0], was[1])
-    for token in tokens | added.keys():
+                    pairs.setdefault(token, []).append((n, count * 2 + field))
+    for token in before.keys() | added.keys():
+        if before.get(token) == added.get(token):
+            continue
         pairs, position = [], 0
         previous = json.loads(encoded[token]) if token in encoded else []
         for at in range(0, len(previous), 2):
