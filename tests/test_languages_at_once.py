@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import os
 import pickle
-import shutil
 import textwrap
 
 from kb.site import _cleaning_all_but
 
 from support.forking import in_new_process, needs_fork
-from support.site import ROOT, project_with
+from support.site import real_project
 
 # The script's first lines: the real collection, a build of both languages into a site folder, and
 # each language's builder noted in pid-<lang> (the child's pid for English when built at once).
@@ -128,10 +127,7 @@ def test_a_full_build_generates_each_language_in_the_process_that_builds_it(tmp_
 
 @needs_fork
 def test_a_build_after_an_edit_generates_each_language_in_the_process_that_builds_it_too(tmp_path):
-    content = tmp_path / "content"
-    for folder in ("answers", "glossary"):
-        shutil.copytree(ROOT / folder, content / folder)
-    project = project_with(tmp_path, content)
+    project = real_project(tmp_path)
     with_setup(f"""
         from kb import pipeline
         root, site_dir = Path({str(project)!r}), tmp / "site"
@@ -214,10 +210,7 @@ def test_a_chinese_build_that_fails_stops_the_english_one_and_its_error_is_raise
 
 @needs_fork
 def test_a_build_after_an_edit_is_at_once_too_and_gives_what_one_after_the_other_gives(tmp_path):
-    content = tmp_path / "content"
-    for folder in ("answers", "glossary"):
-        shutil.copytree(ROOT / folder, content / folder)
-    project = project_with(tmp_path, content)
+    project = real_project(tmp_path)
     edited = project / "answers/41168257/naiyan-wang.md"
     original = edited.read_text(encoding="utf-8")
     for way in ("at once", "one after the other"):

@@ -91,7 +91,9 @@ def test_postings_updated_after_an_edit_are_those_computed_from_nothing(edit):
     memo.forget()
 
 
-def test_only_the_tokens_of_the_entries_that_changed_are_encoded_again(monkeypatch):
+def _after_a_first_pass(monkeypatch) -> tuple[list[dict], list[list[int]]]:
+    """Forty entries whose postings were computed, and a list that every token's postings encoded from
+    now on are added to."""
     from kb import search_tokens
 
     memo.forget()
@@ -100,6 +102,11 @@ def test_only_the_tokens_of_the_entries_that_changed_are_encoded_again(monkeypat
     encoded: list[list[int]] = []
     encode = search_tokens.encode
     monkeypatch.setattr(search_tokens, "encode", lambda gaps: encoded.append(list(gaps)) or encode(gaps))
+    return docs, encoded
+
+
+def test_only_the_tokens_of_the_entries_that_changed_are_encoded_again(monkeypatch):
+    docs, encoded = _after_a_first_pass(monkeypatch)
     assert docs[7] == {"title": "paper 7", "text": "paper data loss"}
     docs[7] = {"title": "net", "text": "fresh"}
     found = postings(docs, SEPARATOR, {}, index="site")
@@ -112,14 +119,7 @@ def test_only_the_tokens_of_the_entries_that_changed_are_encoded_again(monkeypat
 
 
 def test_an_edit_encodes_again_only_the_tokens_whose_pairs_changed(monkeypatch):
-    from kb import search_tokens
-
-    memo.forget()
-    docs = _docs(40)
-    postings(docs, SEPARATOR, {}, index="site")
-    encoded: list[list[int]] = []
-    encode = search_tokens.encode
-    monkeypatch.setattr(search_tokens, "encode", lambda gaps: encoded.append(list(gaps)) or encode(gaps))
+    docs, encoded = _after_a_first_pass(monkeypatch)
     docs[7] = {"title": "paper 7", "text": "paper data loss loss fresh"}  # was "paper data loss"
     found = postings(docs, SEPARATOR, {}, index="site")
     assert sorted(encoded) == sorted([json.loads(found["loss"]), json.loads(found["fresh"])])

@@ -5,7 +5,6 @@ from __future__ import annotations
 import html
 import json
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -16,7 +15,7 @@ import pytest
 from kb.load import load
 from kb.search_index import read_index
 
-from support.site import ROOT, article, own_text, page, project_with, soup
+from support.site import ROOT, article, own_text, page, real_project, soup
 from support.source import read_source, squash
 
 COLLECTION = load(ROOT).collection
@@ -292,10 +291,7 @@ def test_other_generated_pages_are_indexed_as_materials_plugin_indexes_them(site
 def test_the_nav_and_tabs_rendered_once_per_folder_equal_materials_own(site, tmp_path):
     """docs/overrides/partials/{nav,tabs}.html reuse one rendering per folder for pages outside the nav;
     without them (Material's partials, rendered for every page) the site must be byte-identical."""
-    content = tmp_path / "content"
-    for folder in ("answers", "glossary"):
-        shutil.copytree(ROOT / folder, content / folder)
-    project = project_with(tmp_path, content)
+    project = real_project(tmp_path)
     for name in ("nav.html", "tabs.html"):
         (project / "docs/overrides/partials" / name).unlink()
     subprocess.run([sys.executable, "-m", "kb", "build", "--root", str(project)], check=True, capture_output=True)

@@ -35,6 +35,14 @@ def own_text(doc: BeautifulSoup, lang: str):
     return body
 
 
+def real_project(tmp_path: Path) -> Path:
+    """A project with the real site configuration and a copy of the real collection, which a test may edit."""
+    content = tmp_path / "content"
+    for folder in ("answers", "glossary"):
+        shutil.copytree(ROOT / folder, content / folder)
+    return project_with(tmp_path, content)
+
+
 def project_with(tmp_path: Path, content: Path) -> Path:
     """A project with the real site configuration and the given collection."""
     project = tmp_path / "project"
