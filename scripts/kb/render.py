@@ -160,7 +160,7 @@ def author_inputs(w: Words, author: Author, answers: tuple[Answer, ...], outline
 # Answer and author pages (most of the site) are carried between passes while serving (kb.memo), per
 # language; the templates they are made with (their text) are the context. A page is carried as the
 # bytes written (UTF-8): a later process reads bytes back as they are, where text must be decoded
-# (at N = 1,000, 55 MB of pages: 0.1 s of every build after an edit).
+# (at N = 1,000, 55 MB of pages in every build after an edit).
 CARRIED = ("answer.md.j2", "author.md.j2", "_macros.md.j2")
 _PAGES: dict[str, Carry[tuple, bytes]] = {lang: Carry(f"render.pages.{lang}") for lang in LANGS}
 # The listing pages (every entry, theme, author, question, stance, the glossary) are carried too, all
