@@ -23,8 +23,7 @@ from functools import cache
 from importlib import metadata
 from pathlib import Path
 
-import jieba
-
+from kb._jieba import jieba
 from kb.memo import Table, cache_dir, write_atomically
 
 BUCKETS = 4096  # a word's bucket is its first character's code point modulo this

@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-import jieba
 import jinja2
 from markupsafe import Markup
 from mkdocs.config.defaults import MkDocsConfig
@@ -21,6 +20,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 from kb import incremental, search_index, search_text, site
+from kb._jieba import jieba
 from kb.pipeline import GENERATED_DIR, derived, generate, load_checked
 from kb.problems import ContentError
 from kb.search_text import PageText

@@ -18,8 +18,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import jieba
-
+from kb._jieba import jieba
 from kb.forked import shared_map
 from kb.memo import Carry, Latest, Table
 from kb.model import Answer, hashed_once

@@ -20,9 +20,8 @@ from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
-import jieba
-
 from kb import search_shards
+from kb._jieba import jieba
 from kb.dictionary import taught
 from kb.memo import Table
 from kb.model import Collection

@@ -22,8 +22,7 @@ from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from functools import cache
 
-import jieba
-
+from kb._jieba import jieba
 from kb.derive import Indexes
 from kb.i18n import UI
 from kb.load import FOOTNOTE_REF

@@ -17,8 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 
-import jieba
-
+from kb._jieba import jieba
 from kb.dictionary import taught
 from kb.forked import shared_map
 from kb.model import LANGS, Term
