@@ -49,9 +49,15 @@ def fingerprint(root: Path, options: dict[str, object]) -> str:
     return digest.hexdigest()
 
 
+def state(fingerprint: str, generated: Iterable[str]) -> dict:
+    """What a dirty build must find unchanged: the :func:`fingerprint` and the generated files (paths
+    as :func:`kb.pipeline.outputs` lists them)."""
+    return {"fingerprint": fingerprint, "generated": list(generated)}
+
+
 def current_state(root: Path, generated: Path, options: dict[str, object]) -> dict:
-    """What a dirty build must find unchanged; ``options`` (site folder, strictness ...) are fingerprinted."""
-    return {"fingerprint": fingerprint(root, options), "generated": list(outputs(generated))}
+    """The :func:`state` found now; ``options`` (site folder, strictness ...) are fingerprinted."""
+    return state(fingerprint(root, options), outputs(generated))
 
 
 def state_path(root: Path, site_dir: Path) -> Path:
@@ -61,19 +67,14 @@ def state_path(root: Path, site_dir: Path) -> Path:
     return root / STATE_DIR / f"build-state-{name}.json"
 
 
-def _previous(root: Path, site_dir: Path) -> dict | None:
-    """The state the last complete build of ``site_dir`` left, if its site is still there."""
+def can_rebuild_dirty(root: Path, state: dict, site_dir: Path) -> bool:
+    """True when the last complete build left exactly this state behind, and its site is still there."""
     try:
         previous = json.loads(state_path(root, site_dir).read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return None
+        return False
     complete = all((site_dir / sub / "search" / "search_index.json").is_file() for sub in SUBDIR.values())
-    return previous if complete and isinstance(previous, dict) else None
-
-
-def can_rebuild_dirty(root: Path, state: dict, site_dir: Path) -> bool:
-    """True when the last complete build left exactly this state behind, and its site is still there."""
-    return _previous(root, site_dir) == state
+    return complete and previous == state
 
 
 def save_state(root: Path, site_dir: Path, state: dict) -> None:

@@ -111,7 +111,7 @@ def generate_and_build(root: Path, site_dir: Path, generated: Callable[[WriteRep
     from kb.pipeline import GENERATED_DIR, expected_outputs, generate, outputs
 
     fingerprint = inc.fingerprint(root, _fingerprinted(site_dir, strict, our_search))
-    expected = {"fingerprint": fingerprint, "generated": list(expected_outputs(root))}
+    expected = inc.state(fingerprint, expected_outputs(root))
     dirty = incremental and inc.can_rebuild_dirty(root, expected, site_dir)
     inc.forget_state(root, site_dir)
     english, warnings = generate(root, langs=("en",))
@@ -121,7 +121,7 @@ def generate_and_build(root: Path, site_dir: Path, generated: Callable[[WriteRep
         generated(english + report, warnings)
 
     _build_languages(root, site_dir, dirty, chinese, strict=strict, our_search=our_search)
-    state = {"fingerprint": fingerprint, "generated": list(outputs(root / GENERATED_DIR))}
+    state = inc.state(fingerprint, outputs(root / GENERATED_DIR))
     if dirty and state != expected:
         logging.getLogger("mkdocs.kb").warning("kb: the pages generated were not those expected; building in full")
         _build_languages(root, site_dir, False, strict=strict, our_search=our_search)
