@@ -23,7 +23,7 @@ from pathlib import Path
 from kb import search_shards
 from kb._jieba import jieba
 from kb.dictionary import taught
-from kb.memo import Table
+from kb.memo import Latest, Table
 from kb.model import Collection
 from kb.search_tokens import postings
 
@@ -64,15 +64,14 @@ def add_user_words(collection: Collection) -> tuple[str, ...]:
 
 # The table below, carried to the next process (kb.memo, whose key holds OpenCC's version): asking
 # OpenCC about 20,992 characters takes 30 ms, in each language's build.
-_T2S: Table[str, dict[str, str]] = Table("search_index.t2s")
+_T2S: Latest[dict[str, str]] = Latest("search_index.t2s")
 
 
 @cache
 def traditional_to_simplified() -> dict[str, str]:
     """Every CJK unified ideograph whose simplified form is a different single character."""
-    carried = _T2S.get("t2s")
-    if carried is not None:
-        return carried
+    if _T2S.value is not None:
+        return _T2S.value
     import opencc
 
     converter = opencc.OpenCC("t2s.json")
@@ -82,7 +81,7 @@ def traditional_to_simplified() -> dict[str, str]:
         simplified = converter.convert(char)
         if simplified != char and len(simplified) == 1:
             table[char] = simplified
-    _T2S["t2s"] = table
+    _T2S.value = table
     return table
 
 

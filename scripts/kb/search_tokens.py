@@ -224,10 +224,10 @@ def _update(fields: list, changed: list[int], fields_of: Table, encoded: Table) 
     added: dict[str, list[tuple[int, int]]] = {}  # token -> the changed entries' pairs, as they are now
     before: dict[str, list[tuple[int, int]]] = {}  # and as they were
     for n in changed:
-        for pairs, entry in ((added, fields[n] if n < len(fields) else None), (before, fields_of.get(n))):
+        for found, entry in ((added, fields[n] if n < len(fields) else None), (before, fields_of.get(n))):
             for field, counted in enumerate(entry or ()):
                 for token, count in counted.items():
-                    pairs.setdefault(token, []).append((n, count * 2 + field))
+                    found.setdefault(token, []).append((n, count * 2 + field))
     for token in before.keys() | added.keys():
         if before.get(token) == added.get(token):
             continue
