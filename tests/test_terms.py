@@ -189,7 +189,7 @@ def test_a_process_looks_up_a_few_words_in_the_idf_file_and_reads_the_table_for_
     monkeypatch.setattr(related, "_idf_in_file", lambda word: lookups.append(word) or find(word))
     related.keywords(["神经网络", "调参"])
     assert lookups == ["神经网络", "调参"] and related.idf.cache_info().currsize == 1  # 调参: the median
-    words = related._idf_file()[1:].splitlines()[:400]
+    words = related._idf_file()[1:].decode("utf-8").splitlines()[:400]
     for start in range(0, 400, 20):
         related.keywords([line.split(" ")[0] for line in words[start:start + 20]])
     assert len(lookups) <= related.LOOKUPS
@@ -203,7 +203,7 @@ def test_a_word_is_looked_up_in_jiebas_idf_file_as_its_table_holds_it():
     from kb import related
 
     table = jieba.analyse.default_tfidf.idf_freq
-    lines = related._idf_file()[1:].splitlines()
+    lines = related._idf_file()[1:].decode("utf-8").splitlines()
     assert all(line == line.strip() and line.count(" ") == 1 for line in lines)  # what the lookup relies on
     words = [line.split(" ")[0] for line in lines[::997]] + [lines[0].split(" ")[0], lines[-1].split(" ")[0]]
     assert words and all(related._idf_in_file(word) == table[word] for word in words)

@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from mkdocs.theme import Theme
+
     from kb.problems import Problem
     from kb.write import WriteReport
 
@@ -60,6 +62,7 @@ def build_language(root: Path, lang: str, site_dir: Path, strict: bool = True, o
 
     config = load_config(config_file=str(root / CONFIGS[lang]), site_dir=str(site_dir), strict=strict)
     config.extra["kb_search"] = bool(config.extra.get("kb_search")) and our_search
+    _skip_hidden_theme_folders(config.theme)
     config.plugins.on_startup(command="build", dirty=dirty)
     quiet = _NoDirtyWarning()
     logging.getLogger("mkdocs.commands.build").addFilter(quiet)
@@ -68,6 +71,34 @@ def build_language(root: Path, lang: str, site_dir: Path, strict: bool = True, o
     finally:
         logging.getLogger("mkdocs.commands.build").removeFilter(quiet)
         config.plugins.on_shutdown()
+
+
+def _skip_hidden_theme_folders(theme: Theme) -> None:
+    """The theme's Jinja environment lists its files (MkDocs copies those that are not templates)
+    without walking hidden folders, whose files MkDocs leaves out anyway (its patterns ``.*`` and
+    ``*/.*``; Files.add_files_from_theme). Material keeps 14,000 icons in ``.icons``, which templates
+    include by name: walking and matching them took 0.04 s of each language's build, an edit's too.
+    Loading a template by name is unchanged."""
+    import jinja2
+
+    class Loader(jinja2.FileSystemLoader):
+        def list_templates(self) -> list[str]:
+            found: set[str] = set()
+            for searchpath in self.searchpath:
+                for folder, dirs, files in os.walk(searchpath, followlinks=self.followlinks):
+                    dirs[:] = [name for name in dirs if not name.startswith(".")]
+                    base = os.path.relpath(folder, searchpath).replace(os.sep, "/")
+                    found.update(files if base == "." else (f"{base}/{name}" for name in files))
+            return sorted(found)
+
+    get_env = theme.get_env
+
+    def env() -> jinja2.Environment:
+        made = get_env()
+        made.loader = Loader(theme.dirs)
+        return made
+
+    theme.get_env = env  # type: ignore[method-assign]
 
 
 def _fingerprinted(site_dir: Path, strict: bool, our_search: bool) -> dict[str, object]:
