@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import json
+import os
 import re
 import subprocess
 import sys
@@ -380,3 +381,37 @@ def test_the_glossary_is_in_the_order_of_its_language(site, lang):
     key = (lambda i: pinyin_key(terms[i].zh)) if lang == "zh" else (lambda i: terms[i].en.casefold())
     assert headings == sorted(headings, key=key)
     assert len(headings) == len(COLLECTION.terms) >= 50
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_theme_files_copied_are_materials_own_without_walking_its_hidden_folders(lang, tmp_path):
+    """kb.site lists the theme's files without walking hidden folders (Material's 14,000 icons): MkDocs
+    must copy exactly the files it copies with Jinja's own listing, and templates still load by name."""
+    from mkdocs.config import load_config
+    from mkdocs.structure.files import Files
+
+    from kb.site import CONFIGS, _skip_hidden_theme_folders
+
+    def theme_files(config) -> list[tuple[str, str]]:
+        files, env = Files([]), config.theme.get_env()
+        files.add_files_from_theme(env, config)
+        return sorted((f.src_uri, f.abs_src_path) for f in files)
+
+    config = load_config(config_file=str(ROOT / CONFIGS[lang]), site_dir=str(tmp_path))
+    stock = theme_files(config)
+    _skip_hidden_theme_folders(config.theme)
+    walked: list[str] = []
+    walk = os.walk
+
+    def noted(top, **options):
+        for folder, dirs, files in walk(top, **options):
+            walked.append(folder)
+            yield folder, dirs, files  # the same list of folders: pruning it prunes the walk
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(os, "walk", noted)
+        ours = theme_files(config)
+    assert ours == stock and len(stock) > 20 and any(uri.startswith("assets/javascripts/") for uri, _ in stock)
+    assert walked and not any("/.icons" in folder for folder in walked)
+    icon = ".icons/material/magnify.svg"
+    assert config.theme.get_env().get_template(icon).render().startswith("<svg")
