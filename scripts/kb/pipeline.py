@@ -114,8 +114,8 @@ def outputs(out_dir: Path) -> tuple[str, ...]:
     """The generated files under ``out_dir``, as sorted relative paths."""
     found = []
     for path, _dirs, files in os.walk(out_dir):
-        base = Path(path).relative_to(out_dir)
-        found += [(base / name).as_posix() for name in files]
+        base = os.path.relpath(path, out_dir).replace(os.sep, "/")
+        found += files if base == "." else [f"{base}/{name}" for name in files]
     return tuple(sorted(found))
 
 
@@ -138,14 +138,14 @@ def generate(root: Path, out_dir: Path | None = None,
     if earlier and earlier.langs >= set(langs):
         return WriteReport((), earlier.pages, ()), earlier.warnings
     whole = langs == LANGS
-    state = (source_state(root), outputs(out_dir))
-    if whole and last and last.state == state:
+    state = (source_state(root), outputs(out_dir)) if whole else None  # only a whole generation keeps it
+    if state and last and last.state == state:
         _last[out_dir] = _Generated(state, this_pass, last.warnings, frozenset(LANGS), len(state[1]))
         return WriteReport((), len(state[1]), ()), last.warnings
     checked = load_checked(root)
     pages = render_site(derived(root), langs)
     report = write_pages(out_dir, pages, keep=tuple(lang for lang in LANGS if lang not in langs))
-    _last[out_dir] = _Generated((state[0], tuple(sorted(pages))) if whole else None, this_pass, checked.warnings,
+    _last[out_dir] = _Generated((state[0], tuple(sorted(pages))) if state else None, this_pass, checked.warnings,
                                 frozenset(langs) | (earlier.langs if earlier else frozenset()),
                                 len(pages) + (earlier.pages if earlier else 0))
     return report, checked.warnings
