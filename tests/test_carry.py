@@ -146,10 +146,10 @@ def test_an_edit_that_moves_a_keyword_across_the_candidate_cap_scores_its_holder
     index = next(i for i, (a, b) in enumerate(zip(collection.answers, edited.answers, strict=True)) if a != b)
     memo.forget()
     related_answers(collection.answers, TermMatcher(collection.terms))
-    last = related._LAST.value
-    holders = Counter(word for key, words in last.strongest.items() for word in words)
-    word = max(last.vectors[collection.answers[index].id], key=lambda w: (holders[w], w))
-    held_by = sum(word in vector for vector in last.vectors.values())
+    vectors = related.last_vectors()
+    holders = Counter(word for key in vectors for word in related._SCORED[key].strongest)
+    word = max(vectors[collection.answers[index].id], key=lambda w: (holders[w], w))
+    held_by = sum(word in vector for vector in vectors.values())
     monkeypatch.setattr(related, "CANDIDATE_CAP", held_by - 1)
     memo.forget()
     fresh = related_answers(edited.answers, TermMatcher(edited.terms))
@@ -175,7 +175,7 @@ def test_an_edit_to_the_words_of_one_entry_renders_answer_pages_only(collection,
 def test_dot_products_through_the_postings_or_candidate_by_candidate_are_the_same_floats(collection):
     memo.forget()
     related_answers(collection.answers, TermMatcher(collection.terms))
-    vectors = related._LAST.value.vectors  # as scored: the keywords too common to tell entries apart dropped
+    vectors = related.last_vectors()  # as scored: the keywords too common to tell entries apart dropped
     postings: dict[str, list[str]] = {}
     for key, vector in vectors.items():
         for word in vector:

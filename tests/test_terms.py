@@ -149,7 +149,7 @@ def test_related_answers_of_the_real_collection_are_the_all_pairs_ranking():
 
     collection = load_checked(ROOT).collection
     result = related_answers(collection.answers, TermMatcher(collection.terms))
-    vectors = related._LAST.value.vectors
+    vectors = related.last_vectors()
     for answer in collection.answers:
         mine, scored = vectors[answer.id], []
         for position, other in enumerate(collection.answers):
