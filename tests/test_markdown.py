@@ -42,3 +42,25 @@ def test_the_theme_loads_no_web_fonts():
     for name in ("mkdocs.yml", "mkdocs.en.yml"):
         config = load_config(config_file=str(ROOT / name))
         assert config.theme["font"] is False
+
+
+
+@pytest.mark.parametrize("name", ["mkdocs.yml", "mkdocs.en.yml"])
+def test_the_search_plugin_is_given_materials_own_defaults_and_looks_none_up(name, monkeypatch):
+    # mkdocs.yml spells out the search language and pipeline that Material would look up in its
+    # language template (compiling the template anew for each): the same values, without the lookups.
+    import re
+
+    from material.plugins.search.plugin import SearchPlugin
+
+    looked_up: list[str] = []
+    translate = SearchPlugin._translate
+    monkeypatch.setattr(SearchPlugin, "_translate",
+                        lambda self, config, key: looked_up.append(key) or translate(self, config, key))
+    config = load_config(config_file=str(ROOT / name))
+    config.plugins.on_config(config)
+    assert looked_up == []
+    search = config.plugins["material/search"]
+    assert search.config.lang == [translate(search, config, "search.config.lang")]
+    assert search.config.pipeline == [step for step in re.split(r"\s*,\s*", translate(
+        search, config, "search.config.pipeline")) if step]
