@@ -21,6 +21,7 @@ UNSAFE_SCHEMES = ("javascript:", "data:", "vbscript:")
 _FENCE = re.compile(r"^(```|~~~).*?^\1[^\n]*$", re.M | re.S)
 _CODE_SPAN = re.compile(r"(`+)(?!`).+?(?<!`)\1(?!`)", re.S)
 _MD_LINK = re.compile(r"!?\[[^\]]*\]\(\s*<?([^)>]+)")
+_TAG = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>")
 # attr_list turns `{: onclick="..." }` into real attributes; contributors never need it.
 _ATTR_LIST = re.compile(r"\{:?[^{}\n]*[\w-]+\s*=[^{}\n]*\}|\{:\s*[^{}\n]*\}")
 _MD_REFERENCE = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*<?(\S+?)>?(\s|$)", re.M)
@@ -89,10 +90,15 @@ def check_markdown(text: str) -> Iterator[Unsafe]:
                 yield Unsafe(line, f"{scheme}: URL in a Markdown {what} is not allowed; use an https:// link")
 
 
-def check_plain(text: str) -> Iterator[Unsafe]:
-    """Front-matter text is shown as text: it may not contain HTML at all."""
-    for match in re.finditer(r"<\s*/?\s*[a-zA-Z][^>]*>", text):
-        yield Unsafe(1, f"HTML ({match[0][:30]}) is not allowed in front-matter text; write plain text")
-    for match in _MD_LINK.finditer(text):
-        if _unsafe_url(match[1]):
-            yield Unsafe(1, f"{match[1].split(':', 1)[0]}: URL is not allowed; use an https:// link")
+def check_plain(text: str) -> tuple[Unsafe, ...]:
+    """Front-matter text is shown as text: it may not contain HTML at all. (A tag needs a ``<`` and a
+    Markdown link a ``](``: most texts have neither, and are passed at once; a build checks 20,000 of
+    them at N = 1,000.)"""
+    found = []
+    if "<" in text:
+        found += [Unsafe(1, f"HTML ({match[0][:30]}) is not allowed in front-matter text; write plain text")
+                  for match in _TAG.finditer(text)]
+    if "](" in text:
+        found += [Unsafe(1, f"{match[1].split(':', 1)[0]}: URL is not allowed; use an https:// link")
+                  for match in _MD_LINK.finditer(text) if _unsafe_url(match[1])]
+    return tuple(found)
