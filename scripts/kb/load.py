@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from kb.memo import Carry
 from kb.model import Answer, Collection, Note, Question, Stance, Term, Theme, Translation, TranslationMeta
@@ -21,6 +24,7 @@ MAX_FILE_BYTES = 1_000_000
 _FOOTNOTE_DEF = re.compile(r"^\[\^(?P<label>[^\]\s]+)\]:[ \t]*(?P<text>.*)$")
 # A translator's note referenced in the text ([^tn1]); kb.search_text drops these from the index.
 FOOTNOTE_REF = re.compile(r"\[\^(?P<label>[^\]\s]+)\](?!:)")
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -140,9 +144,12 @@ def load_answer(path: Path, rel: str, problems: list[Problem], docs: dict[str, Y
     return None if answer is INVALID else answer
 
 
-# Entries loaded by the last load (kb.memo), by path and contents (timestamps can be too coarse): a
-# rebuild while serving, or a build after an edit, parses again only the files that changed.
+# What the last load read from each file (kb.memo), by path and contents (timestamps can be too
+# coarse): a rebuild while serving, or a build after an edit, parses again only the files that
+# changed. Entries are kept with their translation (the key holds both files' contents); the other
+# files (questions, the glossary) took 0.01 s to parse again in every build.
 _ANSWERS: Carry[tuple, tuple[Answer | None, tuple[Problem, ...], dict[str, YamlDoc]]] = Carry("load.answers")
+_FILES: Carry[tuple, tuple[object, tuple[Problem, ...], dict[str, YamlDoc]]] = Carry("load.files")
 
 
 def _digest(path: Path) -> bytes | None:
@@ -152,25 +159,38 @@ def _digest(path: Path) -> bytes | None:
         return None
 
 
+def _once(carry: Carry, key: tuple, read: Callable[[list[Problem], dict[str, YamlDoc]], T],
+          problems: list[Problem], docs: dict[str, YamlDoc]) -> T:
+    """``read(problems, docs)``, remembered in ``carry`` by ``key`` (which holds the contents of the
+    files it reads), with the problems it found and the documents it parsed."""
+
+    def compute() -> tuple[T, tuple[Problem, ...], dict[str, YamlDoc]]:
+        own_problems: list[Problem] = []
+        own_docs: dict[str, YamlDoc] = {}
+        return read(own_problems, own_docs), tuple(own_problems), own_docs
+
+    value, own_problems, own_docs = carry.get(key, compute)
+    problems.extend(own_problems)
+    docs.update(own_docs)
+    return value
+
+
 def load_answer_once(path: Path, rel: str, problems: list[Problem], docs: dict[str, YamlDoc]) -> Answer | None:
     """:func:`load_answer`, remembered while the entry's file and its translation's are unchanged."""
     translation = path.with_name(path.name.removesuffix(".md") + TRANSLATION_SUFFIX)
-
-    def compute() -> tuple[Answer | None, tuple[Problem, ...], dict[str, YamlDoc]]:
-        own_problems: list[Problem] = []
-        own_docs: dict[str, YamlDoc] = {}
-        answer = load_answer(path, rel, own_problems, own_docs)
-        return answer, tuple(own_problems), own_docs
-
-    answer, own_problems, own_docs = _ANSWERS.get((rel, _digest(path), _digest(translation)), compute)
-    problems.extend(own_problems)
-    docs.update(own_docs)
-    return answer
+    return _once(_ANSWERS, (rel, _digest(path), _digest(translation)),
+                 lambda own_problems, own_docs: load_answer(path, rel, own_problems, own_docs), problems, docs)
 
 
-def load_list(root: Path, rel: str, cls: type, problems: list[Problem], docs: dict[str, YamlDoc]) -> list:
-    """A glossary file: a YAML list of mappings, each built as ``cls``."""
+def load_list(root: Path, rel: str, cls: type, problems: list[Problem], docs: dict[str, YamlDoc]) -> tuple:
+    """A glossary file: a YAML list of mappings, each built as ``cls``; remembered while it is unchanged."""
     path = root / rel
+    return _once(_FILES, (cls.__name__, rel, _digest(path)),
+                 lambda own_problems, own_docs: tuple(_load_list(path, rel, cls, own_problems, own_docs)),
+                 problems, docs)
+
+
+def _load_list(path: Path, rel: str, cls: type, problems: list[Problem], docs: dict[str, YamlDoc]) -> list:
     if not path.exists():
         problems.append(Problem(rel, 1, "file", "missing; the collection needs this file"))
         return []
@@ -194,6 +214,12 @@ def load_list(root: Path, rel: str, cls: type, problems: list[Problem], docs: di
 
 
 def load_question(path: Path, rel: str, problems: list[Problem], docs: dict[str, YamlDoc]) -> Question | None:
+    """A question's file, remembered while it is unchanged."""
+    return _once(_FILES, ("Question", rel, _digest(path)),
+                 lambda own_problems, own_docs: _load_question(path, rel, own_problems, own_docs), problems, docs)
+
+
+def _load_question(path: Path, rel: str, problems: list[Problem], docs: dict[str, YamlDoc]) -> Question | None:
     text = read_text(path, rel, problems)
     if text is None:
         return None
@@ -210,6 +236,7 @@ def load_question(path: Path, rel: str, problems: list[Problem], docs: dict[str,
 def load(root: Path) -> Loaded:
     """Load every file of the collection at ``root``; problems are collected, not raised."""
     _ANSWERS.start()
+    _FILES.start()
     problems: list[Problem] = []
     docs: dict[str, YamlDoc] = {}
     questions: list[Question] = []
@@ -219,19 +246,22 @@ def load(root: Path) -> Loaded:
         problems.append(Problem("answers", 1, "folder", "missing; create answers/<question id>/"))
     for folder in sorted(p for p in answers_dir.glob("*") if p.is_dir()):
         question_path = folder / QUESTION_FILE
-        rel = question_path.relative_to(root).as_posix()
+        rel = f"answers/{folder.name}/{QUESTION_FILE}"
         if not question_path.exists():
             problems.append(Problem(rel, 1, "file", f"missing; every question folder needs {QUESTION_FILE}"))
         elif question := load_question(question_path, rel, problems, docs):
             questions.append(question)
-        for path in sorted(folder.glob("*.md")):
-            if path.name.endswith(TRANSLATION_SUFFIX):
-                original = path.with_name(path.name.removesuffix(TRANSLATION_SUFFIX) + ".md")
-                if not original.exists():
-                    problems.append(Problem(path.relative_to(root).as_posix(), 1, "file",
-                                            f"is a translation of {original.name}, which does not exist"))
+        # Names, not paths, listed and compared: a folder holds thousands of entries.
+        names = sorted(entry.name for entry in os.scandir(folder) if entry.name.endswith(".md"))
+        names_set = set(names)
+        for name in names:
+            if name.endswith(TRANSLATION_SUFFIX):
+                original = name.removesuffix(TRANSLATION_SUFFIX) + ".md"
+                if original not in names_set:
+                    problems.append(Problem(f"answers/{folder.name}/{name}", 1, "file",
+                                            f"is a translation of {original}, which does not exist"))
                 continue
-            if answer := load_answer_once(path, path.relative_to(root).as_posix(), problems, docs):
+            if answer := load_answer_once(folder / name, f"answers/{folder.name}/{name}", problems, docs):
                 answers.append(answer)
     themes = load_list(root, "glossary/themes.yml", Theme, problems, docs)
     stances = load_list(root, "glossary/stances.yml", Stance, problems, docs)
