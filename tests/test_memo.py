@@ -285,6 +285,30 @@ def test_a_new_process_after_an_edit_links_only_that_entry_and_gives_the_same_pa
     assert carried == one_pass(changed)  # what a process with nothing carried computes
 
 
+def test_a_load_parses_again_only_the_files_that_changed(mini, monkeypatch):
+    # Entries (with their translations), questions and the glossary are carried by their contents.
+    from kb import load as load_module
+
+    memo.forget()
+    load(mini)
+    parsed: list[str] = []
+    for name in ("parse_yaml", "split_front_matter"):  # a YAML file; an entry's or translation's front-matter
+        parse = getattr(load_module, name)
+        monkeypatch.setattr(load_module, name, lambda text, rel, *rest, parse=parse, **options:
+                            parsed.append(rel) or parse(text, rel, *rest, **options))
+    assert load(mini).collection == load_module.load(mini).collection and parsed == []
+    for rel, again in (("glossary/terms.yml", ["glossary/terms.yml"]),
+                       ("answers/100/question.yml", ["answers/100/question.yml"]),
+                       ("answers/100/beta.en.md", ["answers/100/beta.md", "answers/100/beta.en.md"])):
+        path = mini / rel
+        path.write_text(path.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+        found = load(mini)
+        assert parsed == again
+        memo.forget()
+        assert found == load(mini)  # what a process with nothing carried loads
+        parsed.clear()
+
+
 def test_kb_generate_in_a_new_process_starts_from_the_last_and_writes_the_same_pages(mini, tmp_path):
     def generate(cache: Path) -> dict[str, bytes]:
         env = {**os.environ, memo.CACHE_ENV: str(cache)}
