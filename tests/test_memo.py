@@ -359,12 +359,14 @@ def test_a_new_process_after_an_edit_to_one_entrys_text_reads_nothing_it_has_car
     # entry's text, with words the collection already has, needs none of them.
     heavy = ("jieba.analyse", "jieba.posseg", "pypinyin")
     script = f"""
-import pathlib, sys
+import builtins, pathlib, sys
 from kb.cli import main
 from kb import dictionary, related
 reads = []
-read_bytes = pathlib.Path.read_bytes
+read_bytes, opened = pathlib.Path.read_bytes, builtins.open
 pathlib.Path.read_bytes = lambda path: reads.append(path) or read_bytes(path)
+builtins.open = lambda file, mode="r", *rest, **options: (
+    mode == "rb" and reads.append(pathlib.Path(file))) or opened(file, mode, *rest, **options)
 main(['generate', '--root', sys.argv[1]])
 generated = [path for path in reads if '_generated' in path.parts]
 print(*[m for m in {heavy!r} if m in sys.modules], *['idf'] * related.idf.cache_info().currsize,

@@ -32,21 +32,22 @@ class WriteReport:
 _KNOWN: Table[str, tuple[bytes, int, int, int]] = Table("write.known")
 
 
-def _remember(path: Path, data: bytes) -> None:
-    stat = path.stat()
-    _KNOWN[str(path)] = (data, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
+def _remember(path: str, data: bytes) -> None:
+    stat = os.stat(path)
+    _KNOWN[path] = (data, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
 
 
-def _holds(path: Path, data: bytes) -> bool:
+def _holds(path: str, data: bytes) -> bool:
     try:
-        stat = path.stat()
+        stat = os.stat(path)
     except OSError:
         return False
-    known = _KNOWN.get(str(path))
+    known = _KNOWN.get(path)
     if known and known[1:] == (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns):
         return known[0] is data or known[0] == data
     try:
-        same = path.read_bytes() == data
+        with open(path, "rb") as file:
+            same = file.read() == data
     except OSError:
         return False
     if same:
@@ -57,32 +58,36 @@ def _holds(path: Path, data: bytes) -> bool:
 def write_pages(out_dir: Path, pages: dict[str, bytes], keep: tuple[str, ...] = ()) -> WriteReport:
     """Make ``out_dir`` hold exactly ``pages`` (path -> the file's bytes), but for what is in its folders
     ``keep`` (another language's pages, written by another call); files with identical content are not
-    touched."""
+    touched. (Paths are handled as strings: a build after an edit goes through 3,000 pages per language
+    at N = 1,000, and pathlib's objects took a third of the time.)"""
     out_dir.mkdir(parents=True, exist_ok=True)
+    top = str(out_dir)
     written: list[str] = []
     unchanged = 0
     for rel, data in sorted(pages.items()):
-        path = out_dir / rel
+        path = os.path.join(top, rel)
         if _holds(path, data):
             unchanged += 1
             continue
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_name(path.name + ".tmp")
-        temporary.write_bytes(data)
-        temporary.replace(path)  # atomic: a server reading the folder never sees half a page
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        temporary = path + ".tmp"
+        with open(temporary, "wb") as file:
+            file.write(data)
+        os.replace(temporary, path)  # atomic: a server reading the folder never sees half a page
         _remember(path, data)
         written.append(rel)
-    removed, kept = [], {(top,) for top in keep}
-    for folder, _dirs, files in os.walk(out_dir, topdown=False):
-        base = Path(folder)
-        if base.relative_to(out_dir).parts[:1] in kept:
+    removed = []
+    for folder, _dirs, files in os.walk(top, topdown=False):
+        relative = os.path.relpath(folder, top).replace(os.sep, "/")
+        if relative != "." and relative.split("/", 1)[0] in keep:
             continue
+        prefix = "" if relative == "." else relative + "/"
         for name in files:
-            rel = (base / name).relative_to(out_dir).as_posix()
-            if rel not in pages:
-                (base / name).unlink()
-                _KNOWN.pop(str(base / name))
-                removed.append(rel)
-        if base != out_dir and not any(base.iterdir()):
-            base.rmdir()
+            if prefix + name not in pages:
+                path = os.path.join(folder, name)
+                os.unlink(path)
+                _KNOWN.pop(path)
+                removed.append(prefix + name)
+        if relative != "." and not os.listdir(folder):
+            os.rmdir(folder)
     return WriteReport(tuple(written), unchanged, tuple(sorted(removed)))
