@@ -8,6 +8,7 @@ templates link to each other as ``../<section>/<page>.md`` and MkDocs checks eve
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import cache
 
@@ -129,21 +130,32 @@ class Words:
         return TERM_KINDS[kind][self.lang]
 
 
-def answer_inputs(w: Words, answer: Answer) -> tuple:
+def answer_inputs(w: Words, answer: Answer, reason: Callable[[Related], str] | None = None) -> tuple:
     """Everything answer.md.j2 shows of the collection, as a value: equal inputs, equal page. (A
     template that comes to show more must add it here, or `kb serve` would keep the old page; the
-    tests of kb.memo compare carried pages with fresh ones after each kind of edit.)"""
+    tests of kb.memo compare carried pages with fresh ones after each kind of edit.) ``reason``
+    gives why an entry is related, :meth:`Words.reason` unless given."""
     ix = w.ix
+    reason = reason or w.reason
 
     def neighbour(other: Answer | None) -> tuple[str, str] | None:
         return (other.id, w.title(other)) if other else None
 
-    related = tuple((r, w.title(other), w.author_name(other.author), w.reason(r))
+    related = tuple((r, w.title(other), w.author_name(other.author), reason(r))
                     for r in ix.related[answer.id] for other in [ix.answers_by_id[r.answer_id]])
     return (answer, w.title(answer), ix.questions[answer.question], ix.stances[answer.stance].label,
             tuple(ix.themes[theme].label for theme in answer.themes),
             ix.linked[(answer.id, "zh")], ix.linked[(answer.id, "en")], related,
             neighbour(ix.previous[answer.id]), neighbour(ix.next[answer.id]))
+
+
+# Each related entry's reason, per language (kb.memo), with what reasons are made of as the context:
+# the themes' labels and the glossary (the interface's words belong to the code, which the carried
+# file is kept for). Making them again took 0.01 s per language in every build at N = 1,000.
+_REASONS: dict[str, Carry[Related, str]] = {lang: Carry(f"render.reasons.{lang}") for lang in LANGS}
+# Each entry's outline, carried (kb.memo): the listing pages' context and the author pages' keys hold
+# the outlines, which compare at once when they are the very objects carried with them.
+_OUTLINES: Carry[Answer, Answer] = Carry("render.outlines")
 
 
 def outline(answer: Answer) -> Answer:
@@ -199,7 +211,8 @@ def render_site(ix: Indexes, langs: tuple[str, ...] = LANGS) -> dict[str, bytes]
     env = environment()
     pages: dict[str, bytes] = {}
     # Both languages' carries compare these; each is made once.
-    outlines = {a.id: outline(a) for a in ix.answers}
+    _OUTLINES.start()
+    outlines = {a.id: _OUTLINES.get(a, lambda a=a: outline(a)) for a in ix.answers}
     source = {name: env.loader.get_source(env, name)[0] for name in {*LISTING, *CARRIED}}  # type: ignore[union-attr]
     for lang in langs:
         words = Words(lang, ix)
@@ -216,6 +229,11 @@ def render_site(ix: Indexes, langs: tuple[str, ...] = LANGS) -> dict[str, bytes]
 
         carry = _PAGES[lang]
         carry.start(tuple(source[name] for name in CARRIED))
+        reasons = _REASONS[lang]
+        reasons.start((tuple(ix.themes.items()), tuple(ix.keyword_terms.items()), tuple(ix.term.items())))
+
+        def reason(related: Related, words: Words = words, reasons: Carry[Related, str] = reasons) -> str:
+            return reasons.get(related, lambda: words.reason(related))
 
         def carried(path: str, template: str, inputs: tuple, **context: object) -> None:
             """A page that shows only ``inputs`` of the collection: reused from the last pass if they are equal."""
@@ -223,7 +241,7 @@ def render_site(ix: Indexes, langs: tuple[str, ...] = LANGS) -> dict[str, bytes]
                 (template, inputs), lambda: env.get_template(template).render(**common, **context).encode())  # noqa: B023
 
         for answer in ix.answers:
-            carried(f"answers/{answer.id}.md", "answer.md.j2", answer_inputs(words, answer), answer=answer,
+            carried(f"answers/{answer.id}.md", "answer.md.j2", answer_inputs(words, answer, reason), answer=answer,
                     question=ix.questions[answer.question], stance=ix.stances[answer.stance])
         page("answers/index.md", "answers_index.md.j2")
         for theme in ix.themes.values():
