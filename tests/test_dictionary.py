@@ -52,6 +52,22 @@ def own() -> jieba.Tokenizer:
     return jiebas_own(WORDS)
 
 
+def test_the_tokenizers_of_a_process_decode_each_bucket_once_and_cut_as_jieba(own, monkeypatch):
+    # kb.terms' tokenizer and jieba's own are taught the same words in each build: the second
+    # decodes none of the buckets the first has read.
+    text = COLLECTION.answers[1].body("zh")[0]
+    decoded: list[bytes] = []
+    loads = marshal.loads
+    monkeypatch.setattr(dictionary.marshal, "loads", lambda data: decoded.append(data) or loads(data))
+    first = taught(fresh(jieba.Tokenizer()), WORDS)
+    assert cuts(first, [text]) == cuts(own, [text])
+    read = len(decoded)
+    second = taught(fresh(jieba.Tokenizer()), WORDS)
+    assert cuts(second, [text]) == cuts(own, [text])
+    assert read >= first.FREQ.buckets_read == second.FREQ.buckets_read > 0 and len(decoded) == read
+    assert isinstance(second.FREQ, Words) and second.FREQ._known is not first.FREQ._known
+
+
 def test_a_paragraph_is_cut_as_jieba_cuts_it_after_reading_only_the_buckets_of_its_characters(own):
     text = COLLECTION.answers[0].body("zh")[0]
     tk = taught(fresh(jieba.Tokenizer()), WORDS)
