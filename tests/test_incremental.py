@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from kb import memo, pipeline, search_index
+from kb import memo, pipeline, search_index, search_shards
 from kb.incremental import merge_docs
 from kb.pipeline import derived, expected_outputs, generate, one_pass, outputs
 from kb.render import render_site
@@ -92,8 +92,14 @@ def test_a_pass_after_an_edit_takes_the_index_it_wrote_from_memory_unless_the_fi
     reads: list[Path] = []
     read = search_index.read_index
     monkeypatch.setattr(search_index, "read_index", lambda folder: reads.append(folder) or read(folder))
+    encoded: list[dict] = []
+    encode = search_shards.encode
+    monkeypatch.setattr(search_shards, "encode", lambda doc: encoded.append(doc) or encode(doc))
     assert one_build("第二段，", "第二段落，")
     assert reads == []  # both languages' entries of the pages not rendered again: as written
+    entries = sum(len(read(site_dir / sub / "search")["docs"]) for sub in SUBDIR.values())
+    assert {doc["location"] for doc in encoded} >= {"answers/alpha.html"}  # and not encoded again
+    assert len(encoded) < entries / 5
     script = site_dir / "search/search_index.js"
     script.write_text(script.read_text(encoding="utf-8"), encoding="utf-8")  # written behind its back
     assert one_build("第二段落，", "第三段，")

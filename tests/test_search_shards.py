@@ -10,7 +10,7 @@ import os
 import pytest
 
 from kb.search_index import write_shards
-from kb.search_shards import FOLDER, compact_docs, dumps, dumps_whole, pairs, read_docs, split
+from kb.search_shards import FOLDER, compact_docs, dumps, dumps_whole, encode, pairs, read_docs, split
 
 
 def index(texts: list[str]) -> dict:
@@ -46,9 +46,9 @@ def test_the_shards_hold_the_whole_index_tokens_in_order_and_texts_in_turn():
     assert head["docs"][0] == ["p0.html", "Title 0"] and head["docs"][1][2] == {"boost": 2}
     assert len(head["postings"]) > 3 and len(head["texts"]) > 5
     for name, _ in head["postings"]:
-        assert len(files[name].encode()) <= 100
+        assert len(files[name]) <= 100
     for name, _ in head["texts"]:
-        assert len(files[name].encode()) <= 500
+        assert len(files[name]) <= 500
 
 
 def test_an_entry_larger_than_a_chunk_gets_a_chunk_of_its_own():
@@ -103,16 +103,23 @@ def test_writing_shards_adds_new_names_keeps_unchanged_files_and_removes_stale_o
     write_shards(tmp_path, second)
     assert {p.name for p in folder.iterdir()} == set(second)
     assert (folder / kept).stat().st_mtime == 1  # same name, same content: not written again
-    assert all((folder / name).read_text(encoding="utf-8") == text for name, text in second.items())
+    assert all((folder / name).read_bytes() == data for name, data in second.items())
 
 
 def test_the_whole_index_is_written_with_each_tokens_postings_as_they_were_encoded():
     whole = index(["深度 \"学习\"", "two\nlines", "three"])
     encoded = {token: json.dumps(gaps, separators=(",", ":")) for token, gaps in whole["config"]["kb"]["postings"]}
     with_encoded = {**whole, "config": {**whole["config"], "kb": {**whole["config"]["kb"], "postings": encoded}}}
-    assert dumps_whole(with_encoded) == dumps(whole)
+    assert dumps_whole(with_encoded) == dumps(whole).encode()
     assert split(with_encoded) == split(whole)
-    # A text that holds the marker the postings are put in place of: written the slow way, as well.
+    # Entries encoded already (as a later build takes them from the last) are written as they are.
+    entries = [encode(doc) for doc in whole["docs"]]
+    assert dumps_whole(with_encoded, entries) == dumps(whole).encode()
+    assert split(with_encoded, encoded=entries) == split(whole)
+    # A text that holds the markers the postings and entries are put in place of: written as well.
     odd = {**with_encoded, "docs": [*with_encoded["docs"], {"location": "x.html", "title": "x",
-                                                            "text": "\0postings\0"}]}
-    assert dumps_whole(odd) == dumps({**whole, "docs": odd["docs"]})
+                                                            "text": "\0postings\0 \0docs\0"}]}
+    assert dumps_whole(odd) == dumps({**whole, "docs": odd["docs"]}).encode()
+    # A marker elsewhere in the index: the slow way, with the same result.
+    marked = {**with_encoded, "config": {**with_encoded["config"], "separator": "\0docs\0"}}
+    assert dumps_whole(marked) == dumps({**whole, "config": {**whole["config"], "separator": "\0docs\0"}}).encode()

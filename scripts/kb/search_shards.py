@@ -29,6 +29,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Iterator
 from json.encoder import encode_basestring as _string  # a string as JSON, as dumps writes it
+from typing import NamedTuple, TypeVar
 
 from kb.search_text import ZWSP
 
@@ -36,6 +37,7 @@ FOLDER = "kb"  # inside the site's search/ folder
 POSTINGS_BYTES = 128_000
 TEXT_BYTES = 128_000
 EXTRA = ("tags", "boost")  # what an entry may have besides its location, title and text
+T = TypeVar("T")
 
 
 def dumps(value: object) -> str:
@@ -49,26 +51,48 @@ def encoded_postings(postings: list[list] | dict[str, str]) -> dict[str, str]:
 
 
 _MARKER = "\0postings\0"
+_DOCS = "\0docs\0"
 
 
-def dumps_whole(index: dict) -> str:
+class Encoded(NamedTuple):
+    """An entry as the index files hold it, in UTF-8: whole (in ``search_index.js``), and its text
+    without zero-width spaces (in a text chunk), with that text's size in a chunk (and a comma).
+    Bytes, not text: a later process reads carried bytes back as they are, and they are written so."""
+
+    whole: bytes
+    text: bytes
+    size: int
+
+
+def encode(doc: dict) -> Encoded:
+    text = dumps(doc.get("text", "").replace(ZWSP, "")).encode("utf-8")
+    return Encoded(dumps(doc).encode("utf-8"), text, len(text) + 1)
+
+
+def dumps_whole(index: dict, encoded: list[Encoded] | None = None) -> bytes:
     """``dumps(index)`` for an index whose postings are token -> JSON (kb.search_tokens.postings): they
     are written as ``[[token, gaps], ...]`` in their order, each token's JSON as it is (at N = 10,000,
-    tens of thousands of lists not encoded again)."""
+    tens of thousands of lists not encoded again); and each entry as ``encoded`` has it (:func:`encode`
+    of each of ``index["docs"]``, kept from an earlier build for the entries it wrote). In UTF-8."""
     kb = index["config"]["kb"]
     postings = encoded_postings(kb["postings"])
-    text = dumps({**index, "config": {**index["config"], "kb": {**kb, "postings": _MARKER}}})
-    marker = dumps(_MARKER)
-    if text.count(marker) != 1:  # a text holds the marker too: the slow way
+    docs = [entry.whole for entry in (encoded if encoded is not None else map(encode, index["docs"]))]
+    text = dumps({**index, "docs": _DOCS, "config": {**index["config"], "kb": {**kb, "postings": _MARKER}}})
+    markers = {dumps(_MARKER): lambda: ("[" + ",".join(f"[{_string(token)},{gaps}]" for token, gaps in postings.items())
+                                        + "]").encode("utf-8"),
+               dumps(_DOCS): lambda: b"[" + b",".join(docs) + b"]"}
+    if any(text.count(marker) != 1 for marker in markers):  # the rest of the index holds one too: the slow way
         return dumps({**index, "config": {**index["config"], "kb": {
-            **kb, "postings": [[token, json.loads(gaps)] for token, gaps in postings.items()]}}})
-    before, _, after = text.partition(marker)
-    listed = ",".join(f"[{_string(token)},{gaps}]" for token, gaps in postings.items())
-    return f"{before}[{listed}]{after}"
+            **kb, "postings": [[token, json.loads(gaps)] for token, gaps in postings.items()]}}}).encode("utf-8")
+    pieces, at = [], 0
+    for start, marker in sorted((text.index(marker), marker) for marker in markers):
+        pieces += [text[at:start].encode("utf-8"), markers[marker]()]
+        at = start + len(marker)
+    return b"".join([*pieces, text[at:].encode("utf-8")])
 
 
-def _named(stem: str, text: str) -> str:
-    return f"{stem}.{hashlib.sha1(text.encode('utf-8')).hexdigest()[:12]}.json"
+def _named(stem: str, data: bytes) -> str:
+    return f"{stem}.{hashlib.sha1(data).hexdigest()[:12]}.json"
 
 
 def compact_docs(docs: list[dict]) -> list[list]:
@@ -116,42 +140,43 @@ def pairs(t2s: dict[str, str]) -> str:
     return "".join(key + value for key, value in sorted(t2s.items()))
 
 
-def _batches(items: Iterable[tuple[object, str]], limit: int) -> Iterator[list[tuple[object, str]]]:
-    """Consecutive (item, its JSON) pairs, in batches whose JSON list takes at most ``limit`` bytes
-    (a batch of one item may take more)."""
-    batch: list[tuple[object, str]] = []
+def _batches(items: Iterable[tuple[object, T, int]], limit: int) -> Iterator[list[tuple[object, T, int]]]:
+    """Consecutive (item, its JSON, the JSON's UTF-8 bytes and a comma) triples, in batches whose JSON
+    list takes at most ``limit`` bytes (a batch of one item may take more)."""
+    batch: list[tuple[object, T, int]] = []
     size = 1  # "[" and "]", less the comma the first item does not need
-    for item, text in items:
-        length = len(text.encode("utf-8")) + 1
+    for item, text, length in items:
         if batch and size + length > limit:
             yield batch
             batch, size = [], 1
-        batch.append((item, text))
+        batch.append((item, text, length))
         size += length
     if batch:
         yield batch
 
 
-def split(index: dict, postings_bytes: int = POSTINGS_BYTES,
-          text_bytes: int = TEXT_BYTES) -> tuple[dict, dict[str, str]]:
+def split(index: dict, postings_bytes: int = POSTINGS_BYTES, text_bytes: int = TEXT_BYTES,
+          encoded: list[Encoded] | None = None) -> tuple[dict, dict[str, bytes]]:
     """The lean ``search_index.json`` (the config and the head) and the files of ``search/kb/``
-    (name -> content) for ``index``, a full index whose ``config.kb`` holds ``t2s`` and ``postings``
-    (kb.search_index.extend_index; postings as ``encoded_postings`` reads them)."""
+    (name -> content, in UTF-8) for ``index``, a full index whose ``config.kb`` holds ``t2s`` and ``postings``
+    (kb.search_index.extend_index; postings as ``encoded_postings`` reads them); ``encoded`` as
+    :func:`dumps_whole` takes it."""
     config, docs = index["config"], index["docs"]
-    files: dict[str, str] = {}
+    files: dict[str, bytes] = {}
     vocabulary = []
     entries = sorted(encoded_postings(config["kb"]["postings"]).items())
-    for number, batch in enumerate(_batches(entries, postings_bytes)):
-        text = "[" + ",".join(gaps for _, gaps in batch) + "]"
-        name = _named(f"p{number}", text)
-        files[name] = text
-        vocabulary.append([name, [token for token, _ in batch]])
+    sized = ((token, gaps, len(gaps.encode("utf-8")) + 1) for token, gaps in entries)
+    for number, batch in enumerate(_batches(sized, postings_bytes)):
+        data = ("[" + ",".join(gaps for _, gaps, _ in batch) + "]").encode("utf-8")
+        name = _named(f"p{number}", data)
+        files[name] = data
+        vocabulary.append([name, [token for token, _, _ in batch]])
     chunks = []
-    texts = ((None, dumps(doc.get("text", "").replace(ZWSP, ""))) for doc in docs)
+    texts = ((None, entry.text, entry.size) for entry in (encoded if encoded is not None else map(encode, docs)))
     for number, batch in enumerate(_batches(texts, text_bytes)):
-        text = "[" + ",".join(item for _, item in batch) + "]"
-        name = _named(f"t{number}", text)
-        files[name] = text
+        data = b"[" + b",".join(item for _, item, _ in batch) + b"]"
+        name = _named(f"t{number}", data)
+        files[name] = data
         chunks.append([name, len(batch)])
     head = {"docs": compact_docs(docs), "folder": f"{FOLDER}/", "postings": vocabulary, "texts": chunks,
             "t2s": pairs(config["kb"]["t2s"])}
