@@ -13,7 +13,7 @@ from kb.cli import GC_THRESHOLD, main
 from kb.load import load
 from kb.validate import check
 
-from support.site import MINI
+from support.site import MINI, ROOT
 
 A = "answers/100/alpha.md"
 A_EN = "answers/100/alpha.en.md"
@@ -312,3 +312,13 @@ def test_commands_that_end_at_once_collect_reference_cycles_less_often():
 def test_the_fixture_is_untouched_by_the_tests():
     # The fault tests edit copies; the fixture itself must stay valid.
     assert problems_of(MINI) == []
+
+
+@pytest.mark.parametrize("target, command", [("build", "kb build"), ("serve", "kb serve"), ("test", "pytest"),
+                                             ("check", "kb check")])
+def test_make_compiles_kbs_modules_before_a_kb_command(target, command):
+    # Where PYTHONDONTWRITEBYTECODE is set, Python writes no bytecode on import, and every kb command
+    # compiled kb's modules anew: the Makefile compiles them (again when one changes).
+    plan = subprocess.run(["make", "-n", "-B", target], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    assert "-m compileall -q scripts/kb" in plan and command in plan
+    assert plan.index("-m compileall -q scripts/kb") < plan.index(command)
