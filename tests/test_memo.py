@@ -409,6 +409,13 @@ def test_what_a_forked_child_carried_comes_back_referring_to_what_both_held(tmp_
         for carry in (redone, mine):
             carry.start("context")
             carry.get("a", lambda: shared)
+        # What results refer to: the collection as read (a source carry), and another carry's results.
+        source, other = Carry("t.source", source=True), Carry("t.other")
+        entry, label = ["the collection"], ["a label"]
+        source.start()
+        source.get("e", lambda: entry)
+        other.start()
+        other.get("l", lambda: label)
         for n in range(100):  # a file large enough for what follows to be saved as changes beside it
             table[f"old{n}"] = n
         table["zh"], table["en"], table["gone"] = "zh 0", "en 0", "to be removed"
@@ -423,6 +430,7 @@ def test_what_a_forked_child_carried_comes_back_referring_to_what_both_held(tmp_
             mine.start("the child's")
             mine.get("c", lambda: "the child's")
             table["en"], table["shared"] = "en 1", shared
+            table["entry"], table["label"] = entry, label
             table.pop("gone")
             table["zh"] = "the child's"
             latest.value = "after"
@@ -442,6 +450,10 @@ def test_what_a_forked_child_carried_comes_back_referring_to_what_both_held(tmp_
         assert mine.state() == ("the parent's", {"d": "the parent's"})
         assert table["zh"] == "zh 1" and table["en"] == "en 1" and "gone" not in table
         assert table["shared"] is shared
+        # The source's object comes back as itself; one held only by a carry the child left alone, as an
+        # equal copy (numbering every carry's objects cost more than the few copies).
+        assert table["entry"] is entry and table["label"] == label and table["label"] is not label
+        table.pop("entry"), table.pop("label")
         assert latest.value == "after"
         assert Table("t.late")["x"] == 1
 

@@ -148,8 +148,9 @@ def load_answer(path: Path, rel: str, problems: list[Problem], docs: dict[str, Y
 # coarse): a rebuild while serving, or a build after an edit, parses again only the files that
 # changed. Entries are kept with their translation (the key holds both files' contents); the other
 # files (questions, the glossary) took 0.01 s to parse again in every build.
-_ANSWERS: Carry[tuple, tuple[Answer | None, tuple[Problem, ...], dict[str, YamlDoc]]] = Carry("load.answers")
-_FILES: Carry[tuple, tuple[object, tuple[Problem, ...], dict[str, YamlDoc]]] = Carry("load.files")
+_ANSWERS: Carry[tuple, tuple[Answer | None, tuple[Problem, ...], dict[str, YamlDoc]]] = Carry("load.answers",
+                                                                                            source=True)
+_FILES: Carry[tuple, tuple[object, tuple[Problem, ...], dict[str, YamlDoc]]] = Carry("load.files", source=True)
 
 
 def _digest(path: Path) -> bytes | None:

@@ -68,6 +68,10 @@ def forget() -> None:
         item.clear()
 
 
+# Carries that hold the collection as read (entries, the glossary): what every other result refers to.
+_SOURCES: set[str] = set()
+
+
 def _register(name: str, item: Carry | Latest | Table) -> None:
     if name in _ALL:
         raise ValueError(f"two carries are named {name!r}")
@@ -82,11 +86,14 @@ def _register(name: str, item: Carry | Latest | Table) -> None:
 class Carry(Generic[K, V]):
     """Per-key results of the previous pass. A pass keeps only what it asked for, so memory stays that
     of one build; a pass with a different ``context`` (say, another glossary) starts empty. ``name``
-    identifies the carry in a saved file."""
+    identifies the carry in a saved file. A ``source`` carry holds the collection as read, which other
+    carries' results refer to (:func:`changes_since`)."""
 
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, source: bool = False) -> None:
         self.clear()
         _register(name, self)
+        if source:
+            _SOURCES.add(name)
 
     def clear(self) -> None:
         self._context: object = _UNSET
@@ -502,16 +509,20 @@ def snapshot() -> Snapshot:
 def changes_since(snap: Snapshot, extra: object = None) -> bytes:
     """In a child forked after ``snap``: what its carries computed or changed since, with ``extra``,
     as bytes for :func:`take_changes` in the parent. A result both processes held at the fork is sent
-    as its number in ``snap`` (a rebuild's child hands back tens of thousands of results it reused);
-    everything else is pickled. Results are never changed once carried, which makes this sound."""
+    as its number in ``snap`` (a rebuild's child hands back tens of thousands of results it reused)
+    when a carry the child changed held it, or a source carry (the collection as read, which results
+    refer to); everything else is pickled, an equal copy. Results are never changed once carried,
+    which makes this sound. (Numbering what every carry held took 0.03 s of a build after an edit at
+    N = 1,000, for 230,000 objects, of which the hand-back refers to some thousands.)"""
     changed = {name: sent for name, item in _ALL.items() if name in snap.marks
                and (sent := item._since(snap.marks[name])) is not None}
     new = {name: part for name, item in _ALL.items() if name not in snap.marks  # made after the fork
            and (part := _savable_changes(item)) is not None}
     numbers: dict[int, int] = {}
     start = 0
-    for held in snap.held.values():  # every carry's: a result changed in one may be held by another
-        numbers.update(zip(map(id, held), range(start, start + len(held)), strict=True))
+    for name, held in snap.held.items():  # numbered as take_changes numbers them
+        if name in changed or name in _SOURCES:
+            numbers.update(zip(map(id, held), range(start, start + len(held)), strict=True))
         start += len(held)
     buffer = io.BytesIO()
     pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
