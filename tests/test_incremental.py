@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 from kb import memo, pipeline, search_index, search_shards
 from kb.incremental import merge_docs
@@ -168,3 +171,41 @@ def test_merged_index_entries_follow_page_order_and_drop_pages_that_are_gone():
     merged = merge_docs(previous, rebuilt, {"b.html"}, ["a.html", "b.html", "c.html"])
     assert merged == [{"location": "a.html"}, {"location": "a.html#x"},
                       {"location": "b.html", "new": True}, {"location": "b.html#y", "new": True}]
+
+
+def test_a_generated_page_counts_as_modified_from_when_it_was_written(tmp_path, monkeypatch):
+    # MkDocs' own check (File.is_modified) takes three file system calls, twice per page in a dirty
+    # build; a generated page's is answered from what writing it recorded, with one call, once.
+    from mkdocs.structure.files import File
+
+    from kb.mkdocs_hooks import _GeneratedFile
+    from kb.write import write_pages
+
+    out, built = tmp_path / "generated", tmp_path / "site"
+    write_pages(out, {"zh/answers/a.md": b"# A"})
+    source = out / "zh/answers/a.md"
+
+    def page() -> _GeneratedFile:
+        return _GeneratedFile("answers/a.md", str(out / "zh"), str(built), False)
+
+    assert page().is_modified()  # never built
+    dest = Path(page().abs_dest_path)
+    dest.parent.mkdir(parents=True)
+    dest.write_text("<h1>A</h1>", encoding="utf-8")
+    written = source.stat().st_mtime_ns
+    os.utime(dest, ns=(written + 10**9, written + 10**9))
+    monkeypatch.setattr(os.path, "getmtime", lambda path: pytest.fail("the source's time was asked of the disk"))
+    stats: list[str] = []
+    stat = os.stat
+    monkeypatch.setattr(os, "stat", lambda path, *a, **k: stats.append(str(path)) or stat(path, *a, **k))
+    fresh = page()
+    assert not fresh.is_modified() and not fresh.is_modified() and stats == [str(dest)]
+    os.utime(dest, ns=(written - 10**9, written - 10**9))
+    assert page().is_modified()
+    monkeypatch.undo()
+    elsewhere = tmp_path / "by-hand/zh/answers/a.md"  # a page kb did not write: MkDocs' own answer
+    elsewhere.parent.mkdir(parents=True)
+    elsewhere.write_bytes(b"# A")
+    by_hand = _GeneratedFile("answers/a.md", str(tmp_path / "by-hand/zh"), str(built), False)
+    plain = File("answers/a.md", str(tmp_path / "by-hand/zh"), str(built), False)
+    assert by_hand.is_modified() == plain.is_modified()

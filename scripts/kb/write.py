@@ -32,6 +32,13 @@ class WriteReport:
 _KNOWN: Table[str, tuple[bytes, int, int, int]] = Table("write.known")
 
 
+def written_ns(path: str) -> int | None:
+    """The modification time (ns) of the generated file at ``path`` (absolute) as last written or
+    found, if this process knows it; checked against the file by the last generation."""
+    known = _KNOWN.get(path)
+    return known[2] if known else None
+
+
 def _remember(path: str, data: bytes) -> None:
     stat = os.stat(path)
     _KNOWN[path] = (data, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
