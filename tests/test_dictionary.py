@@ -129,9 +129,12 @@ def test_buckets_of_another_dictionary_are_ignored_and_written_again(own):
         whole.cache_clear()
         whole()
         assert dictionary._read_buckets() is not None  # written again for jieba's own dictionary
-        path.write_bytes(b"not marshal at all")
-        dictionary._read_buckets.cache_clear()
-        assert type(fresh(jieba.Tokenizer()).FREQ) is dict
+        written = path.read_bytes()
+        for broken in (b"not buckets at all", b"", written[:len(written) // 2],  # truncated
+                       written[:dictionary._HEADER - 16] + bytes(8) + written[dictionary._HEADER - 8:]):  # offsets
+            path.write_bytes(broken)
+            dictionary._read_buckets.cache_clear()
+            assert dictionary._read_buckets() is None and type(fresh(jieba.Tokenizer()).FREQ) is dict
     finally:
         path.write_bytes(saved)
         dictionary._read_buckets.cache_clear()
