@@ -110,13 +110,22 @@ class _Generated:
 _last: dict[Path, _Generated] = {}
 
 
+def files_under(folder: str | Path, hidden_folders: bool = True) -> list[str]:
+    """The files under ``folder``, as relative paths with ``/``, unsorted; without what hidden folders
+    hold unless ``hidden_folders``. (Joined as strings: pathlib's objects cost more than the walk, and
+    a language's generated folder holds 15,000 files at N = 10,000.)"""
+    found = []
+    for path, dirs, files in os.walk(folder):
+        if not hidden_folders:
+            dirs[:] = [name for name in dirs if not name.startswith(".")]
+        base = os.path.relpath(path, folder).replace(os.sep, "/")
+        found += files if base == "." else [f"{base}/{name}" for name in files]
+    return found
+
+
 def outputs(out_dir: Path) -> tuple[str, ...]:
     """The generated files under ``out_dir``, as sorted relative paths."""
-    found = []
-    for path, _dirs, files in os.walk(out_dir):
-        base = os.path.relpath(path, out_dir).replace(os.sep, "/")
-        found += files if base == "." else [f"{base}/{name}" for name in files]
-    return tuple(sorted(found))
+    return tuple(sorted(files_under(out_dir)))
 
 
 def expected_outputs(root: Path) -> tuple[str, ...]:

@@ -81,15 +81,11 @@ def _skip_hidden_theme_folders(theme: Theme) -> None:
     Loading a template by name is unchanged."""
     import jinja2
 
+    from kb.pipeline import files_under
+
     class Loader(jinja2.FileSystemLoader):
         def list_templates(self) -> list[str]:
-            found: set[str] = set()
-            for searchpath in self.searchpath:
-                for folder, dirs, files in os.walk(searchpath, followlinks=self.followlinks):
-                    dirs[:] = [name for name in dirs if not name.startswith(".")]
-                    base = os.path.relpath(folder, searchpath).replace(os.sep, "/")
-                    found.update(files if base == "." else (f"{base}/{name}" for name in files))
-            return sorted(found)
+            return sorted({rel for searchpath in self.searchpath for rel in files_under(searchpath, False)})
 
     get_env = theme.get_env
 
