@@ -100,8 +100,8 @@ def read_index(search_dir: Path) -> dict:
 # edit takes them from here instead of reading the whole index back (at N = 10,000, 40 MB per
 # language), and writes them without encoding them again (0.02-0.03 s per language at N = 1,000).
 # Carried to the next process (kb.memo) page by page.
-_PAGES: Table[tuple[str, str], tuple[tuple[dict, ...], tuple[search_shards.Encoded, ...]]] = Table(
-    "search_index.pages")
+_Held = tuple[tuple[dict, ...], tuple[search_shards.Encoded, ...]]  # a page's entries, and their JSON
+_PAGES: Table[tuple[str, str], _Held] = Table("search_index.pages")
 _WRITTEN: Table[str, tuple[int, int, int]] = Table("search_index.written")
 
 
@@ -125,39 +125,28 @@ def read_docs(site_dir: Path) -> list[dict]:
     return read_index(search_dir)["docs"]
 
 
-def _by_page(docs: list[dict]) -> dict[str, list[dict]]:
-    pages: dict[str, list[dict]] = {}
+def _entries(search_dir: Path, docs: list[dict]) -> dict[str, _Held]:
+    """Each page's entries among ``docs``, with their JSON (search_shards.encode): as carried, for a
+    page whose entries are the very ones carried (a page not rendered again), else encoded now."""
+    folder, pages = str(search_dir), {}
     for doc in docs:
         pages.setdefault(doc["location"].partition("#")[0], []).append(doc)
-    return pages
-
-
-def _carried(folder: str, page: str, found: list[dict]) -> tuple[tuple[dict, ...], tuple] | None:
-    """What is carried for ``page`` if its entries are the very ones carried (a page not rendered again)."""
-    known = _PAGES.get((folder, page))
-    if known is None or len(known[0]) != len(found) or any(a is not b for a, b in zip(known[0], found, strict=True)):
-        return None
-    return known
-
-
-def _encoded(search_dir: Path, docs: list[dict]) -> list[search_shards.Encoded]:
-    """Each of ``docs`` encoded (search_shards.encode): as carried, for a page whose entries are the
-    very ones carried."""
-    folder, by_id = str(search_dir), {}
-    for page, found in _by_page(docs).items():
-        known = _carried(folder, page, found)
-        by_id.update(zip(map(id, found), known[1] if known else map(search_shards.encode, found), strict=True))
-    return [by_id[id(doc)] for doc in docs]
-
-
-def _remember(search_dir: Path, docs: list[dict], encoded: list[search_shards.Encoded]) -> None:
-    """Carry the entries just written to ``search_dir`` and their JSON (``encoded``), page by page."""
-    folder = str(search_dir)
-    pages = _by_page(docs)
-    by_id = dict(zip(map(id, docs), encoded, strict=True))
+    held = {}
     for page, found in pages.items():
-        if _carried(folder, page, found) is None:
-            _PAGES[(folder, page)] = (tuple(found), tuple(by_id[id(doc)] for doc in found))
+        known = _PAGES.get((folder, page))
+        if known is None or len(known[0]) != len(found) or any(
+                a is not b for a, b in zip(known[0], found, strict=True)):
+            known = (tuple(found), tuple(map(search_shards.encode, found)))
+        held[page] = known
+    return held
+
+
+def _remember(search_dir: Path, pages: dict[str, _Held]) -> None:
+    """Carry the entries just written to ``search_dir`` and their JSON, page by page (:func:`_entries`)."""
+    folder = str(search_dir)
+    for page, held in pages.items():
+        if _PAGES.get((folder, page)) is not held:
+            _PAGES[(folder, page)] = held
     for key in [key for key, _ in _PAGES.items() if key[0] == folder and key[1] not in pages]:
         _PAGES.pop(key)
     stamp = _stamp(search_dir / "search_index.js")
@@ -196,12 +185,14 @@ def extend_index(site_dir: Path, merge: Callable[[list[dict]], list[dict]], lang
     t2s = traditional_to_simplified()
     cut = postings(index["docs"], index["config"]["separator"], t2s, index=language)
     index["config"]["kb"] = {"t2s": t2s, "postings": cut}
-    encoded = _encoded(search_dir, index["docs"])
+    pages = _entries(search_dir, index["docs"])
+    by_id = {id(doc): entry for docs, entries in pages.values() for doc, entry in zip(docs, entries, strict=True)}
+    encoded = [by_id[id(doc)] for doc in index["docs"]]
     lean, files = search_shards.split(index, encoded=encoded)
     write_shards(search_dir, files)
     path.write_text(search_shards.dumps(lean), encoding="utf-8")
     path.with_suffix(".js").write_bytes(_SCRIPT_PREFIX.encode() + search_shards.dumps_whole(index, encoded) + b"\n")
-    _remember(search_dir, index["docs"], encoded)
+    _remember(search_dir, pages)
 
 
 _EXCLUDED = re.compile(r"<([a-zA-Z][a-zA-Z0-9]*)\b[^>]*?\sdata-search-exclude(?=[\s=/>])[^>]*>")
