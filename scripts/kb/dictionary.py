@@ -142,11 +142,10 @@ class Words:
     does). After ``PROMOTE_AT`` buckets it reads the rest and sets ``tokenizer.FREQ`` to the whole
     table, with the words set here, as a plain dict."""
 
-    def __init__(self, tokenizer: jieba.Tokenizer, parts: Buckets,
-                 decoded: dict[int, dict[str, int]] | None = None) -> None:
+    def __init__(self, tokenizer: jieba.Tokenizer, parts: Buckets, decoded: dict[int, dict[str, int]]) -> None:
         self._tokenizer = tokenizer
         self._parts = parts
-        self._decoded = {} if decoded is None else decoded  # bucket -> its words, shared (never changed)
+        self._decoded = decoded  # bucket -> its words, shared with the process's other tokenizers (never changed)
         self._known: dict[str, int] = {}  # the buckets read so far, with the words set since
         self._set: dict[str, int] = {}  # the words set (added or changed)
         self._read: set[int] = set()

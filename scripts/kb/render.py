@@ -130,13 +130,12 @@ class Words:
         return TERM_KINDS[kind][self.lang]
 
 
-def answer_inputs(w: Words, answer: Answer, reason: Callable[[Related], str] | None = None) -> tuple:
+def answer_inputs(w: Words, answer: Answer, reason: Callable[[Related], str]) -> tuple:
     """Everything answer.md.j2 shows of the collection, as a value: equal inputs, equal page. (A
     template that comes to show more must add it here, or `kb serve` would keep the old page; the
     tests of kb.memo compare carried pages with fresh ones after each kind of edit.) ``reason``
-    gives why an entry is related, :meth:`Words.reason` unless given."""
+    gives why an entry is related (:meth:`Words.reason`, carried)."""
     ix = w.ix
-    reason = reason or w.reason
 
     def neighbour(other: Answer | None) -> tuple[str, str] | None:
         return (other.id, w.title(other)) if other else None
