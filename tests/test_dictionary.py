@@ -15,6 +15,7 @@ from kb.dictionary import Words, buckets_file, fresh, whole
 from kb.pipeline import load_checked
 from kb.search_index import user_words
 
+from support.forking import in_new_process, needs_fork
 from support.site import ROOT
 
 COLLECTION = load_checked(ROOT).collection
@@ -56,6 +57,7 @@ def test_the_tokenizers_of_a_process_decode_each_bucket_once_and_cut_as_jieba(ow
     # kb.terms' tokenizer and jieba's own are taught the same words in each build: the second
     # decodes none of the buckets the first has read.
     text = COLLECTION.answers[1].body("zh")[0]
+    dictionary._read_buckets.cache_clear()  # none decoded yet (as in a new process)
     decoded: list[bytes] = []
     loads = marshal.loads
     monkeypatch.setattr(dictionary.marshal, "loads", lambda data: decoded.append(data) or loads(data))
@@ -204,3 +206,47 @@ def test_only_the_last_few_lists_of_words_keep_their_frequencies():
     for words in lists:
         taught(jieba.Tokenizer(), words)
     assert list(_SUGGESTED) == lists[-KEEP_SUGGESTED:]
+
+
+@needs_fork
+def test_a_child_writes_the_buckets_while_this_process_loads_and_this_process_then_reads_them_whole(tmp_path):
+    in_new_process("""
+        import jieba
+        from kb import dictionary
+
+        parent, forks, fork = os.getpid(), [], os.fork
+        os.fork = lambda: forks.append(1) or fork()
+        assert not dictionary.buckets_file().exists()
+        assert dictionary.meanwhile(lambda: os.getpid()) == parent  # the work is done here
+        assert forks and dictionary.buckets_file().is_file()  # the buckets by a child
+        assert not dictionary.whole.cache_info().currsize  # this process never read jieba's table
+        tk = dictionary.taught(jieba.Tokenizer(), ("深度学习专家",))
+        assert type(tk.FREQ) is dict  # all of it, at once: the whole collection will be cut
+        own = jieba.Tokenizer()
+        own.initialize()
+        own.add_word("深度学习专家")
+        assert tk.FREQ == own.FREQ and tk.total == own.total
+        dictionary.meanwhile(lambda: None)
+        assert len(forks) == 1  # once per process
+        dictionary._read_buckets.cache_clear()  # as a later process finds them
+        assert isinstance(dictionary.fresh(jieba.Tokenizer()).FREQ, dictionary.Words)  # read as needed
+    """, tmp_path)
+
+
+@needs_fork
+def test_the_buckets_are_written_even_when_the_work_meanwhile_fails(tmp_path):
+    in_new_process("""
+        from kb import dictionary
+
+        def broken():
+            raise ValueError("broken entry")
+
+        try:
+            dictionary.meanwhile(broken)
+        except ValueError:
+            pass
+        else:
+            raise AssertionError("the error was not raised")
+        assert dictionary.buckets_file().is_file()
+        assert not list(dictionary.buckets_file().parent.glob("*.tmp"))  # no half-written file left
+    """, tmp_path)

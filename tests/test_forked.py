@@ -1,5 +1,6 @@
 """Work shared with a forked child (kb.forked) gives exactly what this process alone would, whatever
-the child does; and the generator's cut and related answers, shared, are those computed alone.
+the child does; and the generator's cuts, links, keywords and related answers, shared, are those
+computed alone.
 
 The tests that fork run in a new interpreter: the suite's own servers (the built site's, for the
 browser tests) are threads, and kb.forked never forks a process with another thread running."""
@@ -27,11 +28,11 @@ def test_every_second_item_is_computed_by_a_child_and_all_come_back_in_order(tmp
 
 
 @needs_fork
-def test_the_child_sends_packed_results_that_are_unpacked_with_their_item(tmp_path):
+def test_the_child_sends_results_packed_and_unpacked_with_their_item(tmp_path):
     in_new_process("""
-        results = forked.shared_map(len, ["a", "bb", "ccc", "dddd"], pack=lambda n: n * 10,
+        results = forked.shared_map(len, ["a", "bb", "ccc", "dddd"], pack=lambda item, n: item + str(n * 10),
                                     unpack=lambda item, sent: (item, sent))
-        assert results == [("a", 10), 2, ("ccc", 30), 4], results
+        assert results == [("a", "a10"), 2, ("ccc", "ccc30"), 4], results
     """, tmp_path)
 
 
@@ -108,28 +109,60 @@ def test_without_worth_or_with_another_thread_running_this_process_works_alone()
 
 
 @needs_fork
-def test_a_cut_shared_with_a_child_is_the_cut_made_alone(tmp_path):
+def test_a_patient_aside_lets_the_child_finish_when_this_process_fails(tmp_path):
     in_new_process("""
         import sys
-        from kb import terms
+        folder = Path(sys.argv[2])
+        for patient in (True, False):
+            done = folder / f"done-{patient}"
+
+            def theirs():
+                time.sleep(0.5)  # still working when this process fails
+                done.write_text("written")
+                return b""
+
+            def mine():
+                raise ValueError("broken entry")
+
+            try:
+                forked.aside(theirs, mine, patient=patient)
+            except ValueError as error:
+                assert str(error) == "broken entry"
+            else:
+                raise AssertionError("the error was not raised")
+            assert done.exists() == patient, patient  # finished, or killed
+    """, tmp_path)
+
+
+@needs_fork
+def test_entries_cut_linked_and_weighed_by_a_child_are_those_made_alone(tmp_path):
+    in_new_process("""
+        import sys
+        from kb import memo, related, terms
+        from kb.derive import derive
         from kb.load import load
         from kb.model import LANGS
-        from kb.terms import TermMatcher
+        from kb.synthetic import make_collection
 
-        collection = load(Path(sys.argv[1])).collection
-        texts = [(lang, p) for a in collection.answers for lang in LANGS for p in a.body(lang)]
-        texts += [("zh", ""), ("zh", "俓𠇹 深度學習 e.g. CNN、RNN\\n\\n（注）"), ("en", "R-CNN's  2nd\\tstep — ok"),
-                  ("zh", "核方法的核心是核")]
-        alone = TermMatcher(collection.terms)
-        expected = {key: alone.tokens(key[1], key[0]) for key in texts}
-        terms.SHARE_FROM = 0
-        shared = TermMatcher(collection.terms)
-        shared._cut = {}  # not the process-wide cut cache the first matcher filled
+        collection = load(make_collection(Path(sys.argv[1]), Path(sys.argv[2]) / "project", 40)).collection
+        terms.SHARE_FROM = related.SHARE_FROM = 10 ** 9
+        alone = derive(collection)
+        expected = {key: alone.tokens[key] for key in alone.tokens}
+        memo.forget()
+        terms.cut_cache.cache_clear()  # not the cuts the first derivation made
+        import kb.derive
+        kb.derive.SHARE_FROM = 0
+        weighed = []
+        keywords = kb.derive.keywords
+        kb.derive.keywords = lambda words: weighed.append(os.getpid()) or keywords(words)
         forks, fork = [], os.fork
         os.fork = lambda: forks.append(1) or fork()
-        shared.cut_all(texts)
-        assert forks, "the cut was not shared"
-        assert {key: shared._cut[key] for key in texts} == expected
+        shared = derive(collection)
+        assert forks, "the entries were not shared"
+        assert weighed == [os.getpid()] * (len(collection.answers) // 2), weighed  # the child weighed the rest
+        assert {key: shared.tokens[key] for key in shared.tokens} == expected
+        assert shared.linked == alone.linked and shared.related == alone.related
+        assert related.last_vectors() and all(shared.linked[key] is not alone.linked[key] for key in shared.linked)
     """, tmp_path)
 
 

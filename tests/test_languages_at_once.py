@@ -158,6 +158,49 @@ def test_a_build_after_an_edit_generates_each_language_in_the_process_that_build
 
 
 @needs_fork
+def test_kb_generate_renders_english_in_a_child_meanwhile_and_leaves_what_one_process_would(tmp_path):
+    for way in ("at once", "one after the other"):
+        project = real_project(tmp_path / way)
+        with_setup(f"""
+            from kb import derive, pipeline, render
+            way, root = {way!r}, Path({str(project)!r})
+            if way != "at once":
+                forked.can_fork = lambda: False
+            write_pages = pipeline.write_pages
+
+            def noted_write(out_dir, pages, keep=()):
+                with (tmp / f"{{way}}.writers").open("a") as notes:
+                    notes.write(f"{{os.getpid()}}:{{'+'.join(sorted({{page.split('/')[0] for page in pages}}))}} ")
+                return write_pages(out_dir, pages, keep)
+
+            pipeline.write_pages = noted_write
+            with memo.carried(root, fresh=True):
+                report, _ = generate(root)
+                # The English pages' keys hold the very links derive carried, not copies from the child.
+                links = {{id(linked) for linked in derive._LINKED.state()[1].values()}}
+                held = [part for key in render._PAGES["en"].state()[1] for part in key[1]
+                        if type(part).__name__ == "Linked"]
+                assert held and all(id(linked) in links for linked in held)
+            pages = pipeline.outputs(root / pipeline.GENERATED_DIR)
+            assert str(report) == f"{{len(pages)}} written, 0 unchanged, 0 removed", report
+            writers = (tmp / f"{{way}}.writers").read_text().split()
+            if way == "at once":
+                (child,) = [writer for writer in writers if writer != f"{{parent}}:zh"]
+                assert len(writers) == 2 and child.endswith(":en") and not child.startswith(f"{{parent}}:"), writers
+            else:
+                assert writers == [f"{{parent}}:en+zh"], writers
+            (tmp / f"{{way}}.site").write_bytes(pickle.dumps(files(root / pipeline.GENERATED_DIR)))
+            _, _, _, _, saved = pickle.loads(memo.cache_file(root).read_bytes())
+            known = saved["write.known"][0]  # by path (its project's), with the file's times
+            saved["write.known"] = {{path.removeprefix(str(root)): text for path, (text, *_) in known.items()}}
+            (tmp / f"{{way}}.carried").write_bytes(pickle.dumps(saved))
+        """, tmp_path)
+    assert (tmp_path / "at once.site").read_bytes() == (tmp_path / "one after the other.site").read_bytes()
+    assert (pickle.loads((tmp_path / "at once.carried").read_bytes())
+            == pickle.loads((tmp_path / "one after the other.carried").read_bytes()))
+
+
+@needs_fork
 def test_a_child_that_fails_leaves_english_to_this_process_and_the_site_is_whole(tmp_path):
     with_setup("""
         from kb import search_index

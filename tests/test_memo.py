@@ -17,6 +17,7 @@ import pytest
 from kb import derive as derive_module
 from kb import memo
 from kb.derive import derive
+from kb.dictionary import buckets_file
 from kb.load import load
 from kb.memo import Carry, Latest, Table
 from kb.model import LANGS
@@ -371,7 +372,7 @@ main(['generate', '--root', sys.argv[1]])
 generated = [path for path in reads if '_generated' in path.parts]
 print(*[m for m in {heavy!r} if m in sys.modules], *['idf'] * related.idf.cache_info().currsize,
       *['idf-file'] * related._idf_file.cache_info().currsize, *['read'] * bool(generated),
-      *['dictionary'] * dictionary.whole.cache_info().currsize)
+      *['dictionary'] * bool(dictionary.whole.cache_info().currsize or dictionary._asked))
 """
 
     def loaded() -> list[str]:
@@ -380,8 +381,10 @@ print(*[m for m in {heavy!r} if m in sys.modules], *['idf'] * related.idf.cache_
                               text=True, cwd=ROOT)
         return done.stdout.splitlines()[-1].split()
 
-    # From nothing: collation keys and keywords computed, jieba's dictionary read whole (and kept in buckets).
+    # From nothing: collation keys and keywords computed, jieba's dictionary read whole (by this process, or
+    # by a child while it loaded the collection) and kept in buckets.
     assert loaded() == ["pypinyin", "idf", "idf-file", "dictionary"]
+    assert (tmp_path / "carried" / buckets_file().name).is_file()
     path = mini / "answers/100/alpha.md"
     path.write_text(path.read_text(encoding="utf-8").replace("第二段，", "第二段，核方法不难，"), encoding="utf-8")
     assert loaded() == []

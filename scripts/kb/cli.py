@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
+from kb import collector
 from kb.problems import ContentError, Problem, errors
 
 if TYPE_CHECKING:
@@ -339,6 +340,7 @@ def run() -> NoReturn:
     quick = next((arg for arg in argv if not arg.startswith("-")), None) in QUICK_EXIT
     if quick:
         gc.set_threshold(*GC_THRESHOLD)
+        collector.one_pass = True
     code = main(argv)
     if quick:
         logging.shutdown()  # MkDocs' handlers

@@ -6,11 +6,12 @@ from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
+from kb.forked import shared_map
 from kb.linking import Linked, Mention, Mentions, link_paragraphs
 from kb.memo import Carry
 from kb.model import LANGS, Answer, Author, Collection, Question, Stance, Term, Theme
-from kb.related import Related, related_answers
-from kb.terms import TermMatcher
+from kb.related import Related, keywords, related_answers
+from kb.terms import SHARE_FROM, TermMatcher
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,15 @@ class Cuts(Mapping[tuple[str, str], list[list[tuple[str, int, int]]]]):
         return len(self._answers) * len(LANGS)
 
 
+@dataclass(frozen=True)
+class _Fresh:
+    """An entry's results computed in this pass (kb.forked may compute them in a child): its links, by
+    language (None where carried), and its Chinese keywords (None unless its Chinese links are new)."""
+
+    links: tuple[Linked | None, ...]
+    keywords: dict[str, float] | None
+
+
 def _group(answers: tuple[Answer, ...], keys_of) -> dict[str, tuple[Answer, ...]]:
     groups: dict[str, list[Answer]] = defaultdict(list)
     for answer in answers:
@@ -85,7 +95,16 @@ _PINYIN: Carry[str, tuple[str, str]] = Carry("derive.pinyin")
 
 # An entry's links depend on its text, its author, its question, and on the glossary and the names
 # each question's entries may @mention (the context: when they change, every entry is linked again).
-_LINKED: Carry[tuple, Linked] = Carry("derive.linked")
+# Its results are a source (kb.memo): the pages' keys hold them, and a forked child that renders pages
+# hands them back by number, not as copies (8 MB of English pages' keys from nothing at N = 1,000).
+_LINKED: Carry[tuple, Linked] = Carry("derive.linked", source=True)
+
+
+def collation_keys(terms: Sequence[Term]) -> dict[str, tuple[str, str]]:
+    """Each term's :func:`pinyin_key`, by its Chinese form: carried, or computed now (kb.pipeline asks
+    for them early, while a child writes jieba's dictionary: pypinyin takes 0.2 s to import)."""
+    _PINYIN.start()
+    return {t.zh: _PINYIN.get(t.zh, lambda t=t: pinyin_key(t.zh)) for t in terms}
 
 
 def derive(collection: Collection) -> Indexes:
@@ -119,25 +138,52 @@ def derive(collection: Collection) -> Indexes:
         return (lang, answer.body(lang), answer.author.id, answer.question)
 
     def link(answer: Answer, lang: str) -> Linked:
-        def compute() -> Linked:
-            where = (answer.question, lang)
-            if where not in compiled:
-                compiled[where] = Mentions(mentionable[where])
-            return link_paragraphs(answer.body(lang), lang, matcher, definitions[lang], compiled[where],
-                                   answer.author.id, tokens[(answer.id, lang)])
-        return _LINKED.get(link_key(answer, lang), compute)
+        where = (answer.question, lang)
+        if where not in compiled:
+            compiled[where] = Mentions(mentionable[where])
+        return link_paragraphs(answer.body(lang), lang, matcher, definitions[lang], compiled[where],
+                               answer.author.id, tokens[(answer.id, lang)])
+
+    def chinese_words(answer: Answer) -> Iterator[str]:
+        return (word for paragraph in tokens[(answer.id, "zh")] for word, _, _ in paragraph)
+
+    def fresh(answer: Answer) -> _Fresh:
+        """What ``answer`` needs computed: its links in each language that is not carried, and with
+        its Chinese links, its keywords; each text cut on the way."""
+        links = tuple(None if _LINKED.has(link_key(answer, lang)) else link(answer, lang) for lang in LANGS)
+        weighed = keywords(chinese_words(answer)) if links[LANGS.index("zh")] is not None else None
+        return _Fresh(links, weighed)
+
+    def pack(answer: Answer, made: _Fresh) -> tuple:
+        """What a forked child sends: the cuts of the texts it linked, as where each token ends."""
+        cuts = tuple(tuple(matcher.packed(p, lang) for p in answer.body(lang)) if made.links[i] is not None else ()
+                     for i, lang in enumerate(LANGS))
+        return made, cuts
+
+    def unpack(answer: Answer, packed: tuple) -> _Fresh:
+        made, cuts = packed
+        for i, lang in enumerate(LANGS):
+            if made.links[i] is not None:
+                for paragraph, ends in zip(answer.body(lang), cuts[i], strict=True):
+                    matcher.unpacked(paragraph, lang, ends)
+        return made
 
     _LINKED.start((collection.terms, tuple(mentionable.items())))
-    _PINYIN.start()
-    # The entries to link again are cut all at once: on two cores when there are many (kb.forked).
-    matcher.cut_all((lang, paragraph) for answer in answers for lang in LANGS
-                    if not _LINKED.has(link_key(answer, lang)) for paragraph in answer.body(lang))
-    linked = {(answer.id, lang): link(answer, lang) for answer in answers for lang in LANGS}
+    # The entries to link again are cut, linked and weighed all at once: on two cores when there are
+    # many (kb.forked), as from nothing (cutting, linking and weighing 1,000 entries take 2 s on one).
+    todo = [answer for answer in answers if not all(_LINKED.has(link_key(answer, lang)) for lang in LANGS)]
+    han = sum(len(p) for answer in todo for p in answer.body("zh"))
+    made = dict(zip((answer.id for answer in todo), shared_map(
+        fresh, todo, worth=han >= SHARE_FROM, pack=pack, unpack=unpack), strict=True))
+    linked = {(answer.id, lang): _LINKED.get(link_key(answer, lang),
+                                             lambda a=answer, i=i: made[a.id].links[i] or link(a, LANGS[i]))
+              for answer in answers for i, lang in enumerate(LANGS)}
     appears_in: dict[str, list[Answer]] = {term.id: [] for term in collection.terms}
     for answer in answers:
         for term_id in dict.fromkeys(t for lang in LANGS for t in linked[(answer.id, lang)].terms):
             appears_in[term_id].append(answer)
     backlinks = {term_id: tuple(found) for term_id, found in appears_in.items()}
+    collated = collation_keys(collection.terms)
     return Indexes(
         answers=answers,
         answers_by_id={a.id: a for a in answers},
@@ -153,14 +199,14 @@ def derive(collection: Collection) -> Indexes:
         next=following,
         part=part,
         terms={
-            "zh": tuple(sorted(collection.terms, key=lambda t: _PINYIN.get(t.zh, lambda: pinyin_key(t.zh)))),
+            "zh": tuple(sorted(collection.terms, key=lambda t: collated[t.zh])),
             "en": tuple(sorted(collection.terms, key=lambda t: (t.en.casefold(), t.en))),
         },
         term={t.id: t for t in collection.terms},
         linked=linked,
         backlinks=backlinks,
-        related=related_answers(answers, matcher, lambda a: (
-            word for paragraph in tokens[(a.id, "zh")] for word, _, _ in paragraph)),
+        related=related_answers(answers, matcher, chinese_words,
+                                {key: m.keywords for key, m in made.items() if m.keywords is not None}),
         keyword_terms=dict(matcher.forms["zh"]),
         tokens=tokens,
         facet_counts={

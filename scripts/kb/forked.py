@@ -44,11 +44,11 @@ def can_fork() -> bool:
 
 
 def shared_map(function: Callable[[T], R], items: Sequence[T], worth: bool = True,
-               pack: Callable[[R], object] | None = None,
+               pack: Callable[[T, R], object] | None = None,
                unpack: Callable[[T, object], R] | None = None) -> list[R]:
     """``[function(x) for x in items]``, every second item computed by a forked child when ``worth``
     (the caller's judgement that the work outweighs a fork, about 20 ms for a large process) and
-    :func:`can_fork`. The child sends ``pack(result)`` (the result itself if no ``pack``), which must
+    :func:`can_fork`. The child sends ``pack(item, result)`` (the result itself if no ``pack``), which must
     pickle; ``unpack(item, packed)`` gives the result back (a few numbers can stand for many objects
     that the item already holds, and pickling the objects would cost more than the child saved)."""
     if not worth or len(items) < 2 or not can_fork():
@@ -57,7 +57,7 @@ def shared_map(function: Callable[[T], R], items: Sequence[T], worth: bool = Tru
 
     def child() -> bytes:
         results = [function(item) for item in theirs]
-        return pickle.dumps(results if pack is None else [pack(result) for result in results],
+        return pickle.dumps(results if pack is None else [pack(*pair) for pair in zip(theirs, results, strict=True)],
                             protocol=pickle.HIGHEST_PROTOCOL)
 
     own, data = aside(child, lambda: [function(item) for item in mine])
@@ -80,11 +80,12 @@ def _results(data: bytes, expected: int) -> list | None:
     return results if isinstance(results, list) and len(results) == expected else None
 
 
-def aside(theirs: Callable[[], bytes], mine: Callable[[], R]) -> tuple[R, bytes | None]:
+def aside(theirs: Callable[[], bytes], mine: Callable[[], R], patient: bool = False) -> tuple[R, bytes | None]:
     """``mine()`` in this process while a child forked from it runs ``theirs()``: ``mine``'s result and
     the bytes ``theirs`` returned, or None when the child failed (raised, was killed, or could not
     write them). The caller checks :func:`can_fork` first, and does ``theirs``' work itself on None.
-    If ``mine`` raises, the child is killed and reaped, and the error is ``mine``'s."""
+    If ``mine`` raises, the child is killed and reaped (or, if ``patient``, left to finish: its work
+    is worth keeping whatever this process's fate), and the error is ``mine``'s."""
     sys.stdout.flush()  # else what waits in this process's buffers would be the child's to write too
     sys.stderr.flush()
     read_end, write_end = os.pipe()
@@ -110,6 +111,7 @@ def aside(theirs: Callable[[], bytes], mine: Callable[[], R]) -> tuple[R, bytes 
         finally:
             if not reaped:
                 with contextlib.suppress(ChildProcessError, ProcessLookupError):
-                    os.kill(pid, signal.SIGKILL)
+                    if not patient:
+                        os.kill(pid, signal.SIGKILL)
                     os.waitpid(pid, 0)
     return result, data if os.waitstatus_to_exitcode(status) == 0 else None

@@ -40,8 +40,12 @@ from importlib import metadata
 from pathlib import Path
 from typing import BinaryIO, Generic, TypeVar
 
+from kb import collector
+
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
+T = TypeVar("T")
+R = TypeVar("R")
 
 _UNSET = object()
 _ALL: dict[str, Carry | Latest | Table] = {}
@@ -68,7 +72,8 @@ def forget() -> None:
         item.clear()
 
 
-# Carries that hold the collection as read (entries, the glossary): what every other result refers to.
+# Carries that hold what other carries' results refer to: the collection as read (entries, the glossary),
+# each entry's links (which its pages' keys hold).
 _SOURCES: set[str] = set()
 
 
@@ -86,8 +91,8 @@ def _register(name: str, item: Carry | Latest | Table) -> None:
 class Carry(Generic[K, V]):
     """Per-key results of the previous pass. A pass keeps only what it asked for, so memory stays that
     of one build; a pass with a different ``context`` (say, another glossary) starts empty. ``name``
-    identifies the carry in a saved file. A ``source`` carry holds the collection as read, which other
-    carries' results refer to (:func:`changes_since`)."""
+    identifies the carry in a saved file. A ``source`` carry holds what other carries' results refer
+    to, as the collection as read (:func:`changes_since`)."""
 
     def __init__(self, name: str, source: bool = False) -> None:
         self.clear()
@@ -453,16 +458,11 @@ def restore(path: Path, key: str) -> bool:
     several times over) and told afterwards to leave what exists now alone (``gc.freeze``); objects
     that lose their last reference are still freed at once."""
     global _base
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with collector.paused():
         saved = _load(path, key, 5)
         if saved is None or not isinstance(saved[4], dict):
             return False
         later = _load(changes_file(path), key, 4)
-    finally:
-        if collecting:
-            gc.enable()
     _, _, identity, count, states = saved
     changes = later[3] if later is not None and later[2] == identity and isinstance(later[3], dict) else {}
     for name in changes.keys() - states.keys():  # carries first saved after the whole file was
@@ -540,7 +540,8 @@ def take_changes(snap: Snapshot, data: bytes) -> object:
     held = list(itertools.chain.from_iterable(snap.held.values()))  # numbered as changes_since does
     unpickler = pickle.Unpickler(io.BytesIO(data))
     unpickler.persistent_load = held.__getitem__  # type: ignore[method-assign]
-    changed, new, computed, extra = unpickler.load()
+    with collector.paused():  # many objects, all of which live on (20 MB from nothing at N = 1,000)
+        changed, new, computed, extra = unpickler.load()
     for name, sent in changed.items():
         item = _ALL[name]
         mine = item._since(snap.marks[name])
@@ -558,6 +559,19 @@ def take_changes(snap: Snapshot, data: bytes) -> object:
             _RESTORED[name] = (state, part)
     _computed = _computed or computed
     return extra
+
+
+def aside(theirs: Callable[[], T], mine: Callable[[], R]) -> tuple[R, tuple[T] | None]:
+    """``mine()`` in this process while a child forked from it runs ``theirs()`` (kb.forked.aside):
+    ``mine``'s result, and ``(theirs' result,)`` with what the child's carries computed taken into this
+    process's (:func:`changes_since`, :func:`take_changes`), or None when the child failed, whose work
+    is then the caller's to do. The caller checks kb.forked.can_fork first, and makes its carries
+    before."""
+    from kb import forked
+
+    snap = snapshot()
+    result, sent = forked.aside(lambda: changes_since(snap, theirs()), mine)
+    return result, None if sent is None else (take_changes(snap, sent),)
 
 
 @contextmanager

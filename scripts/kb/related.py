@@ -14,7 +14,7 @@ import heapq
 import math
 import sys
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -200,7 +200,8 @@ def last_vectors() -> dict[str, dict[str, float]]:
 
 
 def related_answers(answers: Sequence[Answer], matcher: TermMatcher,
-                    words: Callable[[Answer], Iterable[str]] | None = None) -> dict[str, tuple[Related, ...]]:
+                    words: Callable[[Answer], Iterable[str]] | None = None,
+                    known: Mapping[str, dict[str, float]] | None = None) -> dict[str, tuple[Related, ...]]:
     """The top three for every entry, scored exactly among candidates: the entries sharing one of its
     strongest keywords (through an inverted index, skipping keywords too common to discriminate) and
     the entries whose themes overlap most. On a small collection every keyword counts, so the result
@@ -209,13 +210,19 @@ def related_answers(answers: Sequence[Answer], matcher: TermMatcher,
     When only keyword vectors changed since the last call (an edit while serving, or a rebuild that
     carried the last call), an entry is scored again only if a changed entry is in its result or now
     scores into it (or a changed entry moved one of its keywords across the candidate cap); the others
-    keep their result, which is the one scoring them again would give."""
+    keep their result, which is the one scoring them again would give.
+
+    ``words`` gives an entry's Chinese words (its paragraphs cut by ``matcher`` if not given), and
+    ``known`` the :func:`keywords` of some entries, already computed (kb.derive weighs entries on two
+    cores with their links)."""
     _last = _LAST.value
     if words is None:
         def words(answer: Answer) -> Iterable[str]:
             return (w for p in answer.paragraphs for w, _, _ in matcher.tokens(p, "zh"))
     _KEYWORDS.start(matcher.words)
-    computed = {a.id: _KEYWORDS.get(a.paragraphs, lambda a=a: keywords(words(a))) for a in answers}
+    known = known or {}
+    computed = {a.id: _KEYWORDS.get(a.paragraphs, lambda a=a: known[a.id] if a.id in known else keywords(words(a)))
+                for a in answers}
     frequency = Counter(word for vector in computed.values() for word in vector)
     common = frozenset(word for word, n in frequency.items() if n >= max(3, len(answers) / 3))
     vectors = {key: _without(vector, common) for key, vector in computed.items()}

@@ -13,13 +13,12 @@ from __future__ import annotations
 import logging
 import re
 from array import array
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
 from kb._jieba import jieba
 from kb.dictionary import taught
-from kb.forked import shared_map
 from kb.model import LANGS, Term
 
 jieba.setLogLevel(logging.WARNING)
@@ -99,14 +98,16 @@ class TermMatcher:
             self._cut[key] = self._tokens(key)
         return self._cut[key]
 
-    def cut_all(self, texts: Iterable[tuple[str, str]]) -> None:
-        """Cut each (lang, text) not cut yet, now: on two cores (kb.forked) when they hold at least
-        ``SHARE_FROM`` Chinese characters, as a build from nothing does (1.8 s of jieba at N = 1,000)."""
-        todo = [key for key in dict.fromkeys(texts) if key not in self._cut]
-        han = sum(len(text) for lang, text in todo if lang == "zh")
-        cuts = shared_map(self._tokens, todo, worth=han >= SHARE_FROM, pack=_ends, unpack=_from_ends)
-        for key, tokens in zip(todo, cuts, strict=True):
-            self._cut[key] = tokens
+    def packed(self, text: str, lang: str) -> array:
+        """The cut of ``text`` (made now if need be) as where each token ends: what a forked child that
+        cut it sends back (kb.derive), a few numbers instead of every token."""
+        return _ends(self.tokens(text, lang))
+
+    def unpacked(self, text: str, lang: str, ends: array) -> None:
+        """Keep a cut of ``text`` that a forked child made (:meth:`packed`), unless it is here already."""
+        key = (lang, text)
+        if key not in self._cut:
+            self._cut[key] = _from_ends(key, ends)
 
     def _tokens(self, key: tuple[str, str]) -> list[tuple[str, int, int]]:
         lang, text = key
