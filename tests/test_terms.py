@@ -124,6 +124,19 @@ def test_an_at_mention_links_to_the_named_authors_answer(matcher):
     assert linked.paragraphs[0] == "比较赞同 [@Naiyan Wang](../answers/naiyan-wang.md){ .kb-mention }的说法"
 
 
+def test_the_names_are_compiled_into_a_pattern_only_once_a_text_holds_an_at_sign(monkeypatch):
+    import re
+
+    from kb import linking
+
+    compiled, compile_ = [], re.compile
+    monkeypatch.setattr(linking.re, "compile", lambda *args: compiled.append(args) or compile_(*args))
+    mentions = linking.Mentions([Mention("Naiyan Wang", "../answers/naiyan-wang.md", "naiyan")])
+    assert mentions.find("no one named here") == [] and compiled == []
+    assert [m.author_id for _, _, m in mentions.find("see @Naiyan Wang and @Naiyan Wang")] == ["naiyan"] * 2
+    assert len(compiled) == 1
+
+
 def test_mentions_in_the_fixture_resolve_in_both_languages(mini):
     ix = derive(load_checked(mini).collection)
     assert "[@李雷](../answers/alpha.md){ .kb-mention }" in ix.linked[("beta", "zh")].paragraphs[0]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 from kb.model import hashed_once, oneline
 from kb.terms import Match, TermMatcher
@@ -37,16 +38,21 @@ class Mention:
 
 
 class Mentions:
-    """All the names an entry may @mention, found in one pass of one compiled pattern."""
+    """All the names an entry may @mention, found in one pass of one compiled pattern, compiled the
+    first time a text holds an ``@`` (the names of a question's authors: 5 ms at N = 1,000, in every
+    build that links an entry again, most of whose texts hold none)."""
 
     def __init__(self, mentions: Sequence[Mention]) -> None:
         self.by_name = {m.name: m for m in mentions}
+
+    @cached_property
+    def pattern(self) -> re.Pattern[str] | None:
         # Longer names first, so that "@Naiyan Wang" is not cut short by a shorter name.
         names = sorted(self.by_name, key=lambda n: (-len(n), n))
-        self.pattern = re.compile(r"@\s?(" + "|".join(map(re.escape, names)) + ")") if names else None
+        return re.compile(r"@\s?(" + "|".join(map(re.escape, names)) + ")") if names else None
 
     def find(self, text: str, exclude_author: str = "") -> list[tuple[int, int, Mention]]:
-        if self.pattern is None or "@" not in text:
+        if "@" not in text or self.pattern is None:
             return []
         found = []
         for match in self.pattern.finditer(text):
