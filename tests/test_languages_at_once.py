@@ -43,6 +43,18 @@ def builders():
 
 def files(folder):
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+def note_writers(name):
+    # Each process that writes generated pages noted in <name>.writers, as pid:languages.
+    from kb import pipeline
+    write_pages = pipeline.write_pages
+
+    def noted_write(out_dir, pages, keep=()):
+        with (tmp / f"{name}.writers").open("a") as notes:
+            notes.write(f"{os.getpid()}:{'+'.join(sorted({page.split('/')[0] for page in pages}))} ")
+        return write_pages(out_dir, pages, keep)
+
+    pipeline.write_pages = noted_write
 """
 
 
@@ -91,14 +103,7 @@ def test_a_full_build_generates_each_language_in_the_process_that_builds_it(tmp_
         with_setup(f"""
             from kb import pipeline
             way = {way!r}
-            write_pages = pipeline.write_pages
-
-            def noted_write(out_dir, pages, keep=()):
-                with (tmp / f"{{way}}.writers").open("a") as notes:
-                    notes.write(f"{{os.getpid()}}:{{'+'.join(sorted({{page.split('/')[0] for page in pages}}))}} ")
-                return write_pages(out_dir, pages, keep)
-
-            pipeline.write_pages = noted_write
+            note_writers(way)
             (tmp / "pid-zh").unlink(missing_ok=True)  # from the other way's build
             told = []
 
@@ -166,14 +171,7 @@ def test_kb_generate_renders_english_in_a_child_meanwhile_and_leaves_what_one_pr
             way, root = {way!r}, Path({str(project)!r})
             if way != "at once":
                 forked.can_fork = lambda: False
-            write_pages = pipeline.write_pages
-
-            def noted_write(out_dir, pages, keep=()):
-                with (tmp / f"{{way}}.writers").open("a") as notes:
-                    notes.write(f"{{os.getpid()}}:{{'+'.join(sorted({{page.split('/')[0] for page in pages}}))}} ")
-                return write_pages(out_dir, pages, keep)
-
-            pipeline.write_pages = noted_write
+            note_writers(way)
             with memo.carried(root, fresh=True):
                 report, _ = generate(root)
                 # The English pages' keys hold the very links derive carried, not copies from the child.
