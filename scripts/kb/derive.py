@@ -175,8 +175,8 @@ def derive(collection: Collection) -> Indexes:
     han = sum(len(p) for answer in todo for p in answer.body("zh"))
     made = dict(zip((answer.id for answer in todo), shared_map(
         fresh, todo, worth=han >= SHARE_FROM, pack=pack, unpack=unpack), strict=True))
-    linked = {(answer.id, lang): _LINKED.get(link_key(answer, lang),
-                                             lambda a=answer, i=i: made[a.id].links[i] or link(a, LANGS[i]))
+    # A language's links not carried are among those just made (fresh() asked the carry the same).
+    linked = {(answer.id, lang): _LINKED.get(link_key(answer, lang), lambda a=answer, i=i: made[a.id].links[i])
               for answer in answers for i, lang in enumerate(LANGS)}
     appears_in: dict[str, list[Answer]] = {term.id: [] for term in collection.terms}
     for answer in answers:
