@@ -40,7 +40,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import BinaryIO, Generic, TypeVar
 
-from kb import collector
+from kb import collector, forked
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
@@ -567,8 +567,6 @@ def aside(theirs: Callable[[], T], mine: Callable[[], R]) -> tuple[R, tuple[T] |
     process's (:func:`changes_since`, :func:`take_changes`), or None when the child failed, whose work
     is then the caller's to do. The caller checks kb.forked.can_fork first, and makes its carries
     before."""
-    from kb import forked
-
     snap = snapshot()
     result, sent = forked.aside(lambda: changes_since(snap, theirs()), mine)
     return result, None if sent is None else (take_changes(snap, sent),)

@@ -168,8 +168,8 @@ def generate(root: Path, out_dir: Path | None = None,
         _last[out_dir] = _Generated(state, this_pass, last.warnings, frozenset(LANGS), len(state[1]))
         return WriteReport((), len(state[1]), ()), last.warnings
     with collector.paused():
-        checked = load_to_derive(root)
-        ix = derived(root)
+        ix = derived(root)  # loads and checks the collection first
+        checked = load_checked(root)
         if len(langs) > 1 and forked.can_fork():
             # The other languages in a forked child, at once (half a second each from nothing at N = 1,000).
             (report, pages), sent = memo.aside(lambda: _written(ix, out_dir, langs[1:]),

@@ -186,24 +186,23 @@ def _build_languages(root: Path, site_dir: Path, dirty: bool, before_chinese: Ca
     # build ends: neither process's collector of reference cycles need go through it again, and the
     # child's collections do not write to (and so copy) the pages it shares with this process.
     gc.freeze()
-    snap = memo.snapshot()
 
-    def in_child() -> bytes:
+    def in_child() -> list[tuple[str, int, str]]:
         with _logged() as records:
             build_language(root, **english, dirty=dirty, **options)
-        return memo.changes_since(snap, records)
+        return records
 
     def chinese() -> None:
         before_chinese()
         build_language(root, "zh", site_dir, dirty=dirty, **options)
 
     with _cleaning_all_but(site_dir, SUBDIR["en"]):
-        _, sent = forked.aside(in_child, chinese)
+        _, sent = memo.aside(in_child, chinese)
     if sent is None:
         logging.getLogger("mkdocs.kb").debug("kb: the English build in a second process failed; building it here")
         build_language(root, **english, dirty=False, **options)
         return
-    for name, level, message in memo.take_changes(snap, sent):
+    for name, level, message in sent[0]:
         logging.getLogger(name).log(level, "%s", message)
 
 
