@@ -174,7 +174,7 @@ def search_timing(site: Path, browser=None, wait_s: float = 60, runs: int = SEAR
     time to be ready with an empty index, in ms (a browser may be passed in): medians of ``runs``,
     each in a fresh browser context, the empty and the full index in turn. The worker is started and
     the index fetched at once, as Material's bundle does (until 2026-11-30 the index was fetched
-    first, which added its fetching and parsing, 4-6 ms at N = 1,000, to the load).
+    first, which added its fetching and parsing, 6-7 ms at N = 1,000, to the load).
 
     Each run times a worker of its own on a page whose own loading is over (network idle): timed
     while the page's own search worker opened the same index, the two raced for the machine's two
