@@ -151,6 +151,9 @@ def test_each_language_can_be_generated_alone_and_a_pass_generates_each_once(min
     out = tmp_path / "out"
     rendered = []
     render = pipeline.render_site
+    # One process, as when other tests have left threads running: a forked child's renders (both
+    # languages at once, tests/test_languages_at_once.py) would not reach this list.
+    monkeypatch.setattr(pipeline.forked, "can_fork", lambda: False)
     monkeypatch.setattr(pipeline, "render_site", lambda ix, langs: rendered.append(langs) or render(ix, langs))
     both, _ = generate(mini, out)
     with pipeline.one_pass(mini):
