@@ -60,10 +60,11 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_generate(args: argparse.Namespace) -> int:
     from kb.memo import carried
-    from kb.pipeline import generate
+    from kb.pipeline import generate, one_pass
 
-    with carried(Path(args.root)):
-        report, warnings = generate(Path(args.root))
+    root = Path(args.root)
+    with carried(root), one_pass(root):  # the sources scanned once, not by each step that asks
+        report, warnings = generate(root)
     _print_problems(warnings)
     print(f"kb generate: {report}")
     return 0
