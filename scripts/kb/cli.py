@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 from kb import collector
-from kb.problems import ContentError, Problem, errors
+from kb.content.problems import ContentError, Problem, errors
 
 if TYPE_CHECKING:
     from kb.write import WriteReport
@@ -40,9 +40,9 @@ def _summary(problems: Sequence[Problem]) -> str:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from kb.load import load
+    from kb.content.load import load
     from kb.memo import carried
-    from kb.validate import check
+    from kb.content.validate import check
 
     root = Path(args.path)
     if not root.is_dir():
@@ -116,8 +116,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def cmd_terms(args: argparse.Namespace) -> int:
     from kb.pipeline import load_checked
-    from kb.suggest import suggest_terms
-    from kb.terms import TermMatcher
+    from kb.tools.suggest import suggest_terms
+    from kb.derive.terms import TermMatcher
 
     if not args.suggest:
         print("kb terms: nothing to do; use --suggest", file=sys.stderr)
@@ -148,9 +148,9 @@ NEW_FIELDS = [
 
 
 def cmd_new(args: argparse.Namespace) -> int:
-    from kb.contribute import ContributeError, NewEntry, slugify, write_new
-    from kb.load import load
-    from kb.problems import did_you_mean
+    from kb.tools.contribute import ContributeError, NewEntry, slugify, write_new
+    from kb.content.load import load
+    from kb.content.problems import did_you_mean
 
     root = Path(args.root)
     collection = load(root).collection
@@ -207,7 +207,7 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def cmd_stamp(args: argparse.Namespace) -> int:
-    from kb.contribute import ContributeError, stamp
+    from kb.tools.contribute import ContributeError, stamp
 
     try:
         stamped = stamp(Path(args.root), args.paths)
@@ -221,7 +221,7 @@ def cmd_stamp(args: argparse.Namespace) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
-    from kb.jsonschema import schemas
+    from kb.content.jsonschema import schemas
 
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)

@@ -9,13 +9,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kb import collector, forked, memo
-from kb.derive import Indexes, collation_keys, derive
+from kb.derive.indexes import Indexes, collation_keys, derive
 from kb.dictionary import meanwhile
-from kb.load import load
-from kb.model import LANGS, Collection
-from kb.problems import ContentError, Problem, errors
-from kb.render import page_paths, render_site
-from kb.validate import check
+from kb.content.load import load
+from kb.content.model import LANGS, Collection
+from kb.content.problems import ContentError, Problem, errors
+from kb.render.pages import page_paths, render_site
+from kb.content.validate import check
 from kb.write import WriteReport, write_pages
 
 GENERATED_DIR = Path("docs") / "_generated"

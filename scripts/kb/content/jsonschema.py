@@ -15,8 +15,8 @@ import types
 import typing
 from typing import Any, Literal, Union
 
-from kb.model import Answer, Question, Stance, Term, Theme, TranslationMeta
-from kb.schema import fields_of
+from kb.content.model import Answer, Question, Stance, Term, Theme, TranslationMeta
+from kb.content.schema import fields_of
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 

@@ -2,29 +2,27 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
 
-from kb.memo import Carry
-from kb.model import Answer, Collection, Note, Question, Stance, Term, Theme, Translation, TranslationMeta
-from kb.problems import ContentError, Problem
-from kb.schema import INVALID, Builder
-from kb.yamldoc import YamlDoc, parse_yaml, split_front_matter
+from kb.content.model import Answer, Collection, Note, Question, Stance, Term, Theme, Translation, TranslationMeta
+from kb.content.problems import ContentError, Problem
+from kb.content.schema import INVALID, Builder
+from kb.content.yamldoc import YamlDoc, parse_yaml, split_front_matter
 
 QUESTION_FILE = "question.yml"
+THEMES = "glossary/themes.yml"
+STANCES = "glossary/stances.yml"
+TERMS = "glossary/terms.yml"
 # What `kb new` puts where the author's text goes; `kb check` refuses it until it is replaced.
 PLACEHOLDER = "KB-PLACEHOLDER"
 TRANSLATION_SUFFIX = ".en.md"
 MAX_FILE_BYTES = 1_000_000
 _FOOTNOTE_DEF = re.compile(r"^\[\^(?P<label>[^\]\s]+)\]:[ \t]*(?P<text>.*)$")
-# A translator's note referenced in the text ([^tn1]); kb.search_text drops these from the index.
+# A translator's note referenced in the text ([^tn1]); kb.search.text drops these from the index.
 FOOTNOTE_REF = re.compile(r"\[\^(?P<label>[^\]\s]+)\](?!:)")
-T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -144,83 +142,31 @@ def load_answer(path: Path, rel: str, problems: list[Problem], docs: dict[str, Y
     return None if answer is INVALID else answer
 
 
-# What the last load read from each file (kb.memo), by path and contents (timestamps can be too
-# coarse): a rebuild while serving, or a build after an edit, parses again only the files that
-# changed. Entries are kept with their translation (the key holds both files' contents); the other
-# files (questions, the glossary) took 0.01 s to parse again in every build.
-_ANSWERS: Carry[tuple, tuple[Answer | None, tuple[Problem, ...], dict[str, YamlDoc]]] = Carry("load.answers",
-                                                                                            source=True)
-_FILES: Carry[tuple, tuple[object, tuple[Problem, ...], dict[str, YamlDoc]]] = Carry("load.files", source=True)
-
-
-def _digest(path: Path) -> bytes | None:
-    try:
-        return hashlib.blake2b(path.read_bytes(), digest_size=16).digest()
-    except OSError:
-        return None
-
-
-def _once(carry: Carry, key: tuple, read: Callable[[list[Problem], dict[str, YamlDoc]], T],
-          problems: list[Problem], docs: dict[str, YamlDoc]) -> T:
-    """``read(problems, docs)``, remembered in ``carry`` by ``key`` (which holds the contents of the
-    files it reads), with the problems it found and the documents it parsed."""
-
-    def compute() -> tuple[T, tuple[Problem, ...], dict[str, YamlDoc]]:
-        own_problems: list[Problem] = []
-        own_docs: dict[str, YamlDoc] = {}
-        return read(own_problems, own_docs), tuple(own_problems), own_docs
-
-    value, own_problems, own_docs = carry.get(key, compute)
-    problems.extend(own_problems)
-    docs.update(own_docs)
-    return value
-
-
-def load_answer_once(path: Path, rel: str, problems: list[Problem], docs: dict[str, YamlDoc]) -> Answer | None:
-    """:func:`load_answer`, remembered while the entry's file and its translation's are unchanged."""
-    translation = path.with_name(path.name.removesuffix(".md") + TRANSLATION_SUFFIX)
-    return _once(_ANSWERS, (rel, _digest(path), _digest(translation)),
-                 lambda own_problems, own_docs: load_answer(path, rel, own_problems, own_docs), problems, docs)
-
-
-def load_list(root: Path, rel: str, cls: type, problems: list[Problem], docs: dict[str, YamlDoc]) -> tuple:
-    """A glossary file: a YAML list of mappings, each built as ``cls``; remembered while it is unchanged."""
-    path = root / rel
-    return _once(_FILES, (cls.__name__, rel, _digest(path)),
-                 lambda own_problems, own_docs: tuple(_load_list(path, rel, cls, own_problems, own_docs)),
-                 problems, docs)
-
-
-def _load_list(path: Path, rel: str, cls: type, problems: list[Problem], docs: dict[str, YamlDoc]) -> list:
+def load_list(path: Path, rel: str, cls: type, problems: list[Problem], docs: dict[str, YamlDoc]) -> tuple:
+    """A glossary file: a YAML list of mappings, each built as ``cls``."""
     if not path.exists():
         problems.append(Problem(rel, 1, "file", "missing; the collection needs this file"))
-        return []
+        return ()
     text = read_text(path, rel, problems)
     if text is None:
-        return []
+        return ()
     try:
         doc = parse_yaml(text, rel)
     except ContentError as exc:
         problems.extend(exc.problems)
-        return []
+        return ()
     docs[rel] = doc
     if doc.data is None:
-        return []
+        return ()
     if not isinstance(doc.data, list):
         problems.append(Problem(rel, 1, "(document)", "expected a list of entries, each starting with '- id:'"))
-        return []
+        return ()
     builder = Builder(doc, problems)
     items = [builder.build_dataclass(cls, item, (index,)) for index, item in enumerate(doc.data)]
-    return [item for item in items if item is not INVALID]
+    return tuple(item for item in items if item is not INVALID)
 
 
 def load_question(path: Path, rel: str, problems: list[Problem], docs: dict[str, YamlDoc]) -> Question | None:
-    """A question's file, remembered while it is unchanged."""
-    return _once(_FILES, ("Question", rel, _digest(path)),
-                 lambda own_problems, own_docs: _load_question(path, rel, own_problems, own_docs), problems, docs)
-
-
-def _load_question(path: Path, rel: str, problems: list[Problem], docs: dict[str, YamlDoc]) -> Question | None:
     text = read_text(path, rel, problems)
     if text is None:
         return None
@@ -236,8 +182,6 @@ def _load_question(path: Path, rel: str, problems: list[Problem], docs: dict[str
 
 def load(root: Path) -> Loaded:
     """Load every file of the collection at ``root``; problems are collected, not raised."""
-    _ANSWERS.start()
-    _FILES.start()
     problems: list[Problem] = []
     docs: dict[str, YamlDoc] = {}
     questions: list[Question] = []
@@ -262,11 +206,11 @@ def load(root: Path) -> Loaded:
                     problems.append(Problem(f"answers/{folder.name}/{name}", 1, "file",
                                             f"is a translation of {original}, which does not exist"))
                 continue
-            if answer := load_answer_once(folder / name, f"answers/{folder.name}/{name}", problems, docs):
+            if answer := load_answer(folder / name, f"answers/{folder.name}/{name}", problems, docs):
                 answers.append(answer)
-    themes = load_list(root, "glossary/themes.yml", Theme, problems, docs)
-    stances = load_list(root, "glossary/stances.yml", Stance, problems, docs)
-    terms = load_list(root, "glossary/terms.yml", Term, problems, docs)
+    themes = load_list(root / THEMES, THEMES, Theme, problems, docs)
+    stances = load_list(root / STANCES, STANCES, Stance, problems, docs)
+    terms = load_list(root / TERMS, TERMS, Term, problems, docs)
     answers.sort(key=lambda a: (a.question, a.order, a.id))
     collection = Collection(tuple(questions), tuple(answers), tuple(themes), tuple(stances), tuple(terms))
     return Loaded(collection, docs, tuple(problems))

@@ -1,7 +1,7 @@
 """The content model: what a contributor writes, as frozen dataclasses.
 
 Each class's docstring shows the YAML that produces it. Field metadata drives validation
-(:mod:`kb.schema`): ``pattern`` for strings, ``min_items``/``max_items`` for lists, ``doc`` for
+(:mod:`kb.content.schema`): ``pattern`` for strings, ``min_items``/``max_items`` for lists, ``doc`` for
 help texts, and ``derived`` for fields that come from a file body rather than front-matter.
 """
 
@@ -11,41 +11,15 @@ import datetime
 import hashlib
 import re
 from dataclasses import dataclass, field
-from typing import Literal, TypeVar
+from typing import Literal
 
 LANGS: tuple[Lang, ...] = ("zh", "en")
 Lang = Literal["zh", "en"]
 SLUG = r"[a-z0-9]+(-[a-z0-9]+)*"
-T = TypeVar("T")
 
 
 def slug(doc: str) -> dict:
     return {"pattern": SLUG, "doc": doc}
-
-
-def hashed_once(cls: type[T]) -> type[T]:
-    """A frozen dataclass whose hash is computed once per object, then kept on it (not pickled: a
-    string's hash differs from one process to the next).
-
-    kb.memo finds carried results by keys made of entries, their links and their neighbours, compared
-    by value: a build after one edit looks up some 3,000 pages' keys, and hashing each key's entries
-    field by field, paragraphs included, every time was a third of rendering them."""
-    compute = cls.__hash__
-
-    def __hash__(self: object) -> int:
-        try:
-            return self.__dict__["_hash"]
-        except KeyError:
-            value = compute(self)  # type: ignore[call-arg]
-            object.__setattr__(self, "_hash", value)
-            return value
-
-    def __getstate__(self: object) -> dict:
-        return {name: value for name, value in self.__dict__.items() if name != "_hash"}
-
-    cls.__hash__ = __hash__  # type: ignore[assignment]
-    cls.__getstate__ = __getstate__  # type: ignore[attr-defined]
-    return cls
 
 
 def oneline(text: str) -> str:
@@ -71,7 +45,7 @@ class Text:
 
 @dataclass(frozen=True)
 class SubQuestion:
-    """One of the question's sub-questions; stances take positions on them by ``id``::
+    """One of the question's sub-questions; entries take positions on them by ``id``::
 
         - id: rigour
           label: {zh: 数学严格化, en: Rigorous maths}
@@ -79,7 +53,7 @@ class SubQuestion:
           en: Is it making the mathematical foundations rigorous?
     """
 
-    id: str = field(metadata=slug("stable id, used by stances' positions"))
+    id: str = field(metadata=slug("stable id, used by entries' positions"))
     label: Text = field(metadata={"doc": "a short column label for the viewpoint map"})
     zh: str = field(metadata={"doc": "the sub-question as written (verbatim)"})
     en: str = field(metadata={"doc": "its English translation"})
@@ -105,7 +79,6 @@ class Compilation:
     attribution: Text
 
 
-@hashed_once
 @dataclass(frozen=True)
 class Question:
     """A Zhihu question: ``answers/<id>/question.yml``::
@@ -134,7 +107,6 @@ class Question:
 AuthorKind = Literal["named", "anonymous", "unsigned"]
 
 
-@hashed_once
 @dataclass(frozen=True)
 class Author:
     """Who signed an answer, exactly as signed::
@@ -184,7 +156,6 @@ def revision(paragraph: str) -> str:
     return hashlib.sha256("".join(paragraph.split()).encode("utf-8")).hexdigest()[:8]
 
 
-@hashed_once
 @dataclass(frozen=True)
 class Translation:
     """The English sibling ``<id>.en.md``: one paragraph per original paragraph, notes as footnotes."""
@@ -197,7 +168,28 @@ class Translation:
     translates: tuple[str, ...] = ()
 
 
-@hashed_once
+Verdict = Literal["yes", "partly", "no"]
+
+
+@dataclass(frozen=True)
+class Position:
+    """What an entry says about one sub-question, with the words that show it::
+
+        positions:
+          - on: rigour                 # a sub-question id from question.yml
+            position: partly           # yes: the difficulty lies here; partly; no: not here
+            paragraph: 6               # the Chinese paragraph that says so (1-based)
+            quote: 泛化理论也需要进一步发展  # its words, verbatim
+
+    A sub-question the entry does not address is left out.
+    """
+
+    on: str = field(metadata=slug("a sub-question id from question.yml"))
+    position: Verdict = field(metadata={"doc": "yes (the difficulty lies here), partly, or no"})
+    paragraph: int = field(metadata={"min": 1, "doc": "the Chinese paragraph that shows it, counted from 1"})
+    quote: str = field(metadata={"doc": "a few words of that paragraph, verbatim: the evidence"})
+
+
 @dataclass(frozen=True)
 class Answer:
     """One entry: ``answers/<question>/<id>.md``, front-matter then the author's words::
@@ -211,6 +203,7 @@ class Answer:
         summary: {zh: ..., en: ...}    # the editors' summary, one or two sentences
         stance: understand-the-problem # an id from glossary/stances.yml
         themes: [engineering, problem-solving]   # two to five ids from glossary/themes.yml
+        positions: [...]               # see Position; one per sub-question the entry addresses
         source: https://www.zhihu.com/question/41168257
         added: 2026-11-24              # the day the entry joined the collection (orders the feed)
         ---
@@ -232,6 +225,8 @@ class Answer:
     source: str = field(metadata={"pattern": r"https://www\.zhihu\.com/\S+", "doc": "URL of the original"})
     added: datetime.date = field(metadata={
         "doc": "the day the entry joined the collection, YYYY-MM-DD; dates the Atom feed's entries"})
+    positions: tuple[Position, ...] = field(default=(), metadata={
+        "doc": "the entry's own position on each sub-question it addresses, with evidence"})
     path: str = field(default="", metadata={"derived": True})
     paragraphs: tuple[str, ...] = field(default=(), metadata={"derived": True})
     body_line: int = field(default=0, metadata={"derived": True})
@@ -242,9 +237,6 @@ class Answer:
         if lang == "zh" or self.translation is None:
             return self.paragraphs
         return self.translation.paragraphs
-
-
-Position = Literal["yes", "partly", "no"]
 
 
 @dataclass(frozen=True)
@@ -263,18 +255,18 @@ class Theme:
 
 @dataclass(frozen=True)
 class Stance:
-    """A position on the question: an entry of ``glossary/stances.yml``::
+    """A group of entries that locate the difficulty alike: an entry of ``glossary/stances.yml``::
 
         - id: understand-the-problem
           label: {zh: 难在吃透问题, en: The hard part is understanding the problem}
           description: {zh: ..., en: ...}
-          positions: {rigour: "no", modelling: "yes"}   # sub-question id -> yes | partly | no
+
+    A stance is a grouping; each entry records its own positions (see Position).
     """
 
     id: str = field(metadata=slug("the anchor on the viewpoint map: stances/index.html#<id>"))
     label: Text
     description: Text
-    positions: dict[str, Position] = field(metadata={"doc": "sub-question id -> yes, partly or no"})
 
 
 TermKind = Literal["technical", "jargon", "person", "organization", "venue", "event", "idea"]

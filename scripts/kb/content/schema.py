@@ -1,6 +1,6 @@
 """Build model dataclasses from YAML data, reporting every mismatch with its line.
 
-The dataclasses in :mod:`kb.model` are the single source of truth for the front-matter: which
+The dataclasses in :mod:`kb.content.model` are the single source of truth for the front-matter: which
 keys exist, which are required (no default), their types, and their constraints (field metadata).
 """
 
@@ -14,8 +14,8 @@ import typing
 from functools import cache
 from typing import Any, Literal, TypeVar, Union
 
-from kb.problems import Problem, allowed_list, did_you_mean
-from kb.yamldoc import Key, YamlDoc
+from kb.content.problems import Problem, allowed_list, did_you_mean
+from kb.content.yamldoc import Key, YamlDoc
 
 T = TypeVar("T")
 
@@ -82,6 +82,8 @@ class Builder:
             return self.build_dataclass(tp, value, keys)
         if origin is Literal:
             allowed = typing.get_args(tp)
+            if isinstance(value, bool) and {"yes", "no"} <= set(allowed):
+                value = "yes" if value else "no"  # YAML 1.1 reads an unquoted yes or no as true or false
             if value not in allowed:
                 return self.report(keys, f"'{value}' is not allowed; allowed: {', '.join(allowed)}"
                                    + did_you_mean(str(value), allowed))

@@ -9,22 +9,18 @@ from collections import Counter, defaultdict
 from collections.abc import Iterator
 from pathlib import PurePosixPath
 
-from kb.load import PLACEHOLDER, Loaded
-from kb.memo import Carry
-from kb.model import Answer, revision
-from kb.problems import Problem, allowed_list, did_you_mean
-from kb.safety import Unsafe, check_markdown, check_plain
+from kb.content.load import PLACEHOLDER, STANCES, TERMS, THEMES, Loaded
+from kb.content.model import Answer, revision
+from kb.content.problems import Problem, allowed_list, did_you_mean
+from kb.content.safety import check_markdown, check_plain
 
-THEMES = "glossary/themes.yml"
-STANCES = "glossary/stances.yml"
-TERMS = "glossary/terms.yml"
 
 
 def check(loaded: Loaded) -> list[Problem]:
     """Every problem in the collection: those found while loading, then the cross-file ones."""
     problems = list(loaded.problems)
     for rule in (answers_match_their_files, answers_reference_known_ids, authors_are_consistent,
-                 translations_line_up, ids_are_unique, themes_are_used, stances_name_subquestions,
+                 translations_line_up, ids_are_unique, themes_are_used, positions_have_evidence,
                  terms_are_consistent, content_is_safe, bodies_are_not_placeholders, translations_are_current):
         problems.extend(rule(loaded))
     return sorted(set(problems))
@@ -147,14 +143,33 @@ def themes_are_used(loaded: Loaded) -> Iterator[Problem]:
                           "at least two", severity="warning")
 
 
-def stances_name_subquestions(loaded: Loaded) -> Iterator[Problem]:
-    subquestions = {s.id for q in loaded.collection.questions for s in q.subquestions}
-    for index, stance in enumerate(loaded.collection.stances):
-        for key in stance.positions:
-            if key not in subquestions:
-                yield Problem(STANCES, _at(loaded, STANCES, index, "positions", key), "positions",
-                              f"unknown sub-question '{key}'{did_you_mean(key, subquestions)}; "
-                              f"allowed: {allowed_list(subquestions)}")
+def positions_have_evidence(loaded: Loaded) -> Iterator[Problem]:
+    """Each position names a sub-question of the entry's question, once, and quotes the paragraph it
+    cites: the quote must be that paragraph's own words (whitespace aside)."""
+    subquestions = {q.id: {s.id for s in q.subquestions} for q in loaded.collection.questions}
+    for answer in loaded.collection.answers:
+        known = subquestions.get(answer.question, set())
+        seen: set[str] = set()
+        for index, position in enumerate(answer.positions):
+            def at(key: str, index: int = index) -> int:
+                return _at(loaded, answer.path, "positions", index, key)
+
+            if position.on not in known:
+                yield Problem(answer.path, at("on"), "positions.on",
+                              f"unknown sub-question '{position.on}'{did_you_mean(position.on, known)}; "
+                              f"allowed: {allowed_list(known)}")
+            elif position.on in seen:
+                yield Problem(answer.path, at("on"), "positions.on",
+                              f"'{position.on}' has two positions; give one per sub-question")
+            seen.add(position.on)
+            if position.paragraph > len(answer.paragraphs):
+                yield Problem(answer.path, at("paragraph"), "positions.paragraph",
+                              f"{position.paragraph} is past the last paragraph; the entry has "
+                              f"{len(answer.paragraphs)}")
+            elif "".join(position.quote.split()) not in "".join(answer.paragraphs[position.paragraph - 1].split()):
+                yield Problem(answer.path, at("quote"), "positions.quote",
+                              f"is not in paragraph {position.paragraph}; quote the author's words verbatim "
+                              "as evidence for the position")
 
 
 def terms_are_consistent(loaded: Loaded) -> Iterator[Problem]:
@@ -212,23 +227,17 @@ def _bodies(answer: Answer, notes: bool = False) -> list[tuple[str, tuple[str, .
 
 
 def content_is_safe(loaded: Loaded) -> Iterator[Problem]:
-    """No script, no unsafe HTML or URL, in any body or any front-matter text (see kb.safety)."""
+    """No script, no unsafe HTML or URL, in any body or any front-matter text (see kb.content.safety)."""
     for path, doc in loaded.docs.items():
         for keys, text in _strings(doc.data):
             for unsafe in check_plain(text):
                 name = ".".join(str(k) for k in keys if not isinstance(k, int)) or "(document)"
                 yield Problem(path, doc.line(*keys), name, unsafe.message)
-    _UNSAFE.start()
     for answer in loaded.collection.answers:
         for path, paragraphs, lines in _bodies(answer, notes=True):
             for paragraph, first in zip(paragraphs, lines, strict=False):
-                for unsafe in _UNSAFE.get(paragraph, lambda p=paragraph: tuple(check_markdown(p))):
+                for unsafe in check_markdown(paragraph):
                     yield Problem(path, first + unsafe.line - 1, "body", unsafe.message)
-
-
-_UNSAFE: Carry[str, tuple[Unsafe, ...]] = Carry("validate.unsafe")  # a paragraph -> what is unsafe in it (kb.memo)
-# An entry's paragraphs -> their revisions (kb.memo): hashing every paragraph took 0.01 s of each build.
-_REVISIONS: Carry[tuple[str, ...], tuple[str, ...]] = Carry("validate.revisions")
 
 
 def bodies_are_not_placeholders(loaded: Loaded) -> Iterator[Problem]:
@@ -242,12 +251,11 @@ def bodies_are_not_placeholders(loaded: Loaded) -> Iterator[Problem]:
 
 def translations_are_current(loaded: Loaded) -> Iterator[Problem]:
     """A translation records the revision it translates; warn, naming paragraphs, when the original moved on."""
-    _REVISIONS.start()
     for answer in loaded.collection.answers:
         translation = answer.translation
         if translation is None or len(translation.paragraphs) != len(answer.paragraphs):
             continue
-        current = _REVISIONS.get(answer.paragraphs, lambda a=answer: tuple(revision(p) for p in a.paragraphs))
+        current = [revision(p) for p in answer.paragraphs]
         if not translation.translates:
             yield Problem(translation.path, 1, "translates", "records no revision of the original; when the "
                           f"translation is complete run `kb stamp {translation.path}`", severity="warning")

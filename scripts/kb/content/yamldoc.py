@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
 
-from kb.problems import ContentError, Problem
+from kb.content.problems import ContentError, Problem
 
 Key = str | int
 
@@ -58,21 +57,8 @@ class _Loader(_Base):  # type: ignore[valid-type, misc]
         except ValueError:
             return self.construct_scalar(node)
 
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
-        return {_key(key): value for key, value in super().construct_mapping(node, deep).items()}
-
 
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
-
-# One object per key path, and per key: every entry's front-matter has the same keys, and parsed
-# documents are carried (kb.memo), which stores, and reads back, each distinct object once (at
-# N = 1,000, 45,000 objects fewer in every build).
-_PATHS: dict[tuple[Key, ...], tuple[Key, ...]] = {}
-
-
-def _key(value: Key) -> Key:
-    return sys.intern(value) if type(value) is str else value
-
 
 def parse_yaml(text: str, path: str, first_line: int = 1) -> YamlDoc:
     """Parse ``text`` (which starts at ``first_line`` of ``path``) or raise :class:`ContentError`.
@@ -114,14 +100,12 @@ def _record_lines(node: yaml.Node, keys: tuple[Key, ...], first_line: int, lines
     seen.add(id(node))
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
-            path_keys = (*keys, _key(key_node.value))
-            path_keys = _PATHS.setdefault(path_keys, path_keys)
+            path_keys = (*keys, key_node.value)
             lines[path_keys] = first_line + key_node.start_mark.line
             _record_lines(value_node, path_keys, first_line, lines, path, seen)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
             path_keys = (*keys, index)
-            path_keys = _PATHS.setdefault(path_keys, path_keys)
             lines[path_keys] = first_line + item.start_mark.line
             _record_lines(item, path_keys, first_line, lines, path, seen)
 

@@ -7,11 +7,11 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from kb.forked import shared_map
-from kb.linking import Linked, Mention, Mentions, link_paragraphs
+from kb.derive.linking import Linked, Mention, Mentions, link_paragraphs
 from kb.memo import Carry
-from kb.model import LANGS, Answer, Author, Collection, Question, Stance, Term, Theme
-from kb.related import Related, keywords, related_answers
-from kb.terms import SHARE_FROM, TermMatcher
+from kb.content.model import LANGS, Answer, Author, Collection, Question, Stance, Term, Theme
+from kb.derive.related import Related, keywords, related_answers
+from kb.derive.terms import SHARE_FROM, TermMatcher
 
 
 @dataclass(frozen=True)

@@ -13,8 +13,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
-from kb.model import hashed_once, oneline
-from kb.terms import Match, TermMatcher
+from kb.content.model import hashed_once, oneline
+from kb.derive.terms import Match, TermMatcher
 
 # Markdown that must not be linked into: code, links and images, footnote marks, HTML tags and
 # autolinks, attribute lists, bare URLs.

@@ -23,8 +23,8 @@ from typing import NamedTuple
 from kb._jieba import jieba
 from kb.forked import shared_map
 from kb.memo import Carry, Latest, Table
-from kb.model import Answer, hashed_once
-from kb.terms import TermMatcher
+from kb.content.model import Answer, hashed_once
+from kb.derive.terms import TermMatcher
 
 TOP_KEYWORDS = 40
 RELATED = 3
@@ -213,7 +213,7 @@ def related_answers(answers: Sequence[Answer], matcher: TermMatcher,
     keep their result, which is the one scoring them again would give.
 
     ``words`` gives an entry's Chinese words (its paragraphs cut by ``matcher`` if not given), and
-    ``known`` the :func:`keywords` of some entries, already computed (kb.derive weighs entries on two
+    ``known`` the :func:`keywords` of some entries, already computed (kb.derive.indexes weighs entries on two
     cores with their links)."""
     _last = _LAST.value
     if words is None:

@@ -19,7 +19,7 @@ from functools import cache
 
 from kb._jieba import jieba
 from kb.dictionary import taught
-from kb.model import LANGS, Term
+from kb.content.model import LANGS, Term
 
 jieba.setLogLevel(logging.WARNING)
 
@@ -100,7 +100,7 @@ class TermMatcher:
 
     def packed(self, text: str, lang: str) -> array:
         """The cut of ``text`` (made now if need be) as where each token ends: what a forked child that
-        cut it sends back (kb.derive), a few numbers instead of every token."""
+        cut it sends back (kb.derive.indexes), a few numbers instead of every token."""
         return _ends(self.tokens(text, lang))
 
     def unpacked(self, text: str, lang: str, ends: array) -> None:

@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
 
-from kb.model import Answer, Stance, Theme
+from kb.content.model import Answer, Stance, Theme
 
 MAX_LABEL_WIDTH = 150  # the theme column, at most
 MIN_CELL, MAX_CELL = 90, 170  # a stance column: as wide as its longest entry label, within these

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from mkdocs.theme import Theme
 
-    from kb.problems import Problem
+    from kb.content.problems import Problem
     from kb.write import WriteReport
 
 CONFIGS = {"zh": "mkdocs.yml", "en": "mkdocs.en.yml"}
@@ -288,7 +288,7 @@ def serve(root: Path, address: str, poll: bool = False) -> None:
     """Preview both languages with live reload, rebuilding in this process after every edit; ``poll``
     looks for edits by polling (as `mkdocs serve` does) instead of the system's change events.
 
-    The process keeps what it has read and cut (kb.load, kb.terms), and each rebuild is the same
+    The process keeps what it has read and cut (kb.content.load, kb.derive.terms), and each rebuild is the same
     incremental build as `kb build` (kb.incremental): after an edit to an answer, only the pages it
     touched are rendered again. Errors in the collection are reported and the last good site stays up.
     """
@@ -299,7 +299,7 @@ def serve(root: Path, address: str, poll: bool = False) -> None:
 
     from kb import incremental
     from kb.pipeline import generate, one_pass
-    from kb.problems import ContentError
+    from kb.content.problems import ContentError
 
     log = logging.getLogger("mkdocs.kb")
     host, _, port = address.rpartition(":")

@@ -1,6 +1,6 @@
 """`kb bench`: the build at N = 100, 1,000 and 10,000 entries, against a floor measured in the same run.
 
-For each N, in a fresh temporary folder: a synthetic collection (kb.synthetic), then
+For each N, in a fresh temporary folder: a synthetic collection (kb.tools.synthetic), then
 - generate_s: `kb generate` from nothing (the shorter of two runs: this machine's file creation alone
   varies by seconds from one moment to the next);
 - build_s, peak_rss_mb: `kb build` from nothing (check, generate, both languages with MkDocs, strict),
@@ -53,7 +53,7 @@ from pathlib import Path
 from unittest import mock
 
 from kb.memo import CACHE_ENV
-from kb.synthetic import make_collection
+from kb.tools.synthetic import make_collection
 
 QUERIES = ("集中不等式", "调参", "张翔", "模拟退火", "工程")
 
@@ -153,7 +153,7 @@ def edit_one_entry(project: Path, mark: str = "（编辑）") -> None:
 def serve_timing(project: Path, work: Path, timeout: float = 1800) -> float:
     """Seconds from saving an edit to one entry until `kb serve` tells the open page to reload, with the
     edit in it: what a writer waits for in the preview. (The first build, before the edit, is not timed.)"""
-    from kb.browser import kb_serve, reload_after
+    from kb.tools.browser import kb_serve, reload_after
 
     mark = "（预览）"
     with kb_serve(project, work / "serve.log", EDITED_PAGE, timeout) as base:
@@ -183,7 +183,7 @@ def search_timing(site: Path, browser=None, wait_s: float = 60, runs: int = SEAR
     cache, so their fetching is timed too. A worker that does not answer within ``wait_s`` (one that
     failed to open its index says so only in the console) fails the timing instead of leaving it
     waiting."""
-    from kb.browser import chromium, chromium_path, serve_directory
+    from kb.tools.browser import chromium, chromium_path, serve_directory
 
     if browser is None:
         if chromium_path() is None:

@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from kb.browser import chromium, search, serve_directory
+from kb.tools.browser import chromium, search, serve_directory
 
 VARIANTS = ("stock", "ours")
 QUERIES = Path("tests/data/search_queries.yml")

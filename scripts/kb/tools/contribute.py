@@ -10,10 +10,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kb.load import PLACEHOLDER, TRANSLATION_SUFFIX, load, read_text
-from kb.model import SLUG, revision
-from kb.problems import Problem
-from kb.yamldoc import quote
+from kb.content.load import PLACEHOLDER, TRANSLATION_SUFFIX, load, read_text
+from kb.content.model import SLUG, revision
+from kb.content.problems import Problem
+from kb.content.yamldoc import quote
 
 
 class ContributeError(Exception):

@@ -11,9 +11,9 @@ from functools import cache
 import jieba.analyse
 import jieba.posseg
 
-from kb.model import Answer
-from kb.related import STOP_WORDS
-from kb.terms import TermMatcher
+from kb.content.model import Answer
+from kb.derive.related import STOP_WORDS
+from kb.derive.terms import TermMatcher
 
 NOUNS = ("n", "nz", "vn", "nt", "nr", "ns", "eng")
 

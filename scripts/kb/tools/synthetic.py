@@ -15,10 +15,10 @@ import random
 import shutil
 from pathlib import Path
 
-from kb.contribute import translates_line
-from kb.load import load
-from kb.model import Answer
-from kb.yamldoc import quote
+from kb.tools.contribute import translates_line
+from kb.content.load import load
+from kb.content.model import Answer
+from kb.content.yamldoc import quote
 
 FIRST_DAY = datetime.date(2016, 3, 1)  # synthetic entries are added ten a day from here
 COPIED = ("mkdocs.yml", "mkdocs.en.yml", "docs/zh", "docs/en", "docs/overrides", "glossary",
