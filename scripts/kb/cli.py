@@ -7,21 +7,15 @@ command exits 1, never with a traceback. Usage errors exit 2.
 from __future__ import annotations
 
 import argparse
-import gc
-import logging
-import os
-import signal
+import subprocess
 import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import NoReturn
 
-from kb import collector
 from kb.content.problems import ContentError, Problem, errors
-
-if TYPE_CHECKING:
-    from kb.write import WriteReport
+from kb.site.mkdocs import RENDERERS
 
 
 def _print_problems(problems: Sequence[Problem], github: bool = False) -> None:
@@ -41,15 +35,13 @@ def _summary(problems: Sequence[Problem]) -> str:
 
 def cmd_check(args: argparse.Namespace) -> int:
     from kb.content.load import load
-    from kb.memo import carried
     from kb.content.validate import check
 
     root = Path(args.path)
     if not root.is_dir():
         print(f"kb check: {root} is not a folder", file=sys.stderr)
         return 2
-    with carried(root):
-        problems = check(load(root))
+    problems = check(load(root))
     _print_problems(problems, github=args.format == "github")
     if errors(problems):
         print(f"kb check: {_summary(problems)}", file=sys.stderr)
@@ -59,55 +51,38 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
-    from kb.memo import carried
-    from kb.pipeline import generate, one_pass
+    from kb.pipeline import generate
 
-    root = Path(args.root)
-    with carried(root), one_pass(root):  # the sources scanned once, not by each step that asks
-        report, warnings = generate(root)
-    _print_problems(warnings)
-    print(f"kb generate: {report}")
+    generated = generate(Path(args.root).resolve())
+    _print_problems(generated.warnings)
+    print(f"kb generate: {generated.report}")
     return 0
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from kb import site
-    from kb.memo import carried
-    from kb.pipeline import one_pass
+    from kb.pipeline import build
+    from kb.site.mkdocs import configure_logging
 
     root = Path(args.root).resolve()
+    site_dir = Path(args.site_dir).resolve() if args.site_dir else root / "site"
     started = time.perf_counter()
-
-    def generated(report: WriteReport, warnings: tuple[Problem, ...]) -> None:
-        _print_problems(warnings)
-        print(f"kb build: generated pages: {report}", flush=True)
-
-    with carried(root, fresh=args.full), one_pass(root):
-        site.configure_logging(args.verbose)
-        site_dir = Path(args.site_dir).resolve() if args.site_dir else root / "site"
-        dirty = site.generate_and_build(root, site_dir, generated, strict=not args.no_strict,
-                                        our_search=args.search == "kb", incremental=not args.full)
-    how = "only the pages that changed rendered" if dirty else "every page rendered"
-    print(f"kb build: site built in {site_dir} in {time.perf_counter() - started:.1f} s ({how})")
+    configure_logging(args.verbose)
+    generated, entries = build(root, site_dir, strict=not args.no_strict, renderer=args.renderer)
+    _print_problems(generated.warnings)
+    print(f"kb build: generated pages: {generated.report}")
+    indexed = ", ".join(f"{lang} {n}" for lang, n in entries.items())
+    print(f"kb build: site built in {site_dir} in {time.perf_counter() - started:.1f} s "
+          f"(search entries: {indexed})")
     return 0
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from kb import site
-    from kb.memo import carried
-    from kb.pipeline import load_checked
+    from kb.site.mkdocs import configure_logging
+    from kb.site.serve import serve
 
-    root = Path(args.root).resolve()
-
-    def stop(signum: int, frame: object) -> None:
-        raise KeyboardInterrupt  # as Ctrl-C: the server shuts down, and what it carries is saved
-
-    signal.signal(signal.SIGTERM, stop)  # how service managers and container runtimes stop a process
+    configure_logging(args.verbose)
     try:
-        with carried(root):
-            load_checked(root)  # refuse to start on a broken collection; later errors are shown while serving
-            site.configure_logging(args.verbose)
-            site.serve(root, args.dev_addr, poll=args.poll)
+        serve(Path(args.root).resolve(), args.dev_addr)
     except OSError as exc:
         print(f"kb serve: {exc}", file=sys.stderr)
         return 1
@@ -115,14 +90,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_terms(args: argparse.Namespace) -> int:
-    from kb.pipeline import load_checked
-    from kb.tools.suggest import suggest_terms
+    from kb.content.load import load
     from kb.derive.terms import TermMatcher
+    from kb.tools.suggest import suggest_terms
 
     if not args.suggest:
         print("kb terms: nothing to do; use --suggest", file=sys.stderr)
         return 2
-    collection = load_checked(Path(args.root)).collection
+    collection = load(Path(args.root)).collection
     suggestions = suggest_terms(collection.answers, TermMatcher(collection.terms), limit=args.limit)
     print(f"{'word':<12} {'count':>5}  answers")
     for s in suggestions:
@@ -236,10 +211,10 @@ def cmd_schema(args: argparse.Namespace) -> int:
 def cmd_bench(args: argparse.Namespace) -> int:
     root = Path(args.root).resolve()
     if args.what == "search":
-        from kb import bench_search
+        from kb.tools import bench_search
 
         return bench_search.main(root, root / args.queries, args.json)
-    from kb import bench_scale
+    from kb.tools import bench as bench_scale
 
     try:
         sizes = [int(size) for size in args.sizes.split(",")]
@@ -277,7 +252,7 @@ def parser() -> argparse.ArgumentParser:
     schema.add_argument("--out", default="schema", help="output folder (default: schema)")
     schema.set_defaults(run=cmd_schema)
 
-    generate = sub.add_parser("generate", help="write the generated Markdown into docs/_generated")
+    generate = sub.add_parser("generate", help="write the staging docs folders build/docs/<lang>/ (what MkDocs renders)")
     generate.add_argument("--root", default=".", help="the project folder (default: .)")
     generate.set_defaults(run=cmd_generate)
 
@@ -285,10 +260,8 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--root", default=".", help="the project folder (default: .)")
     build.add_argument("--site-dir", help="output folder (default: <root>/site)")
     build.add_argument("--no-strict", action="store_true", help="do not stop on MkDocs warnings")
-    build.add_argument("--full", action="store_true",
-                       help="compute and render every page, as if nothing had been built before")
-    build.add_argument("--search", choices=("kb", "stock"), default="kb",
-                       help="search engine: ours (default) or Material's stock one, for comparison")
+    build.add_argument("--renderer", choices=RENDERERS, default="mkdocs",
+                       help="render with MkDocs (default) or ProperDocs, its maintained fork")
     build.add_argument("-v", "--verbose", action="store_true")
     build.set_defaults(run=cmd_build)
 
@@ -311,47 +284,14 @@ def parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="preview both languages with live reload")
     serve.add_argument("--root", default=".", help="the project folder (default: .)")
     serve.add_argument("--dev-addr", default="127.0.0.1:8000", help="address to serve on (default: %(default)s)")
-    serve.add_argument("--poll", action="store_true",
-                       help="look for edits by polling twice a second, where file change events do not work "
-                            "(some network and container file systems)")
     serve.add_argument("-v", "--verbose", action="store_true")
     serve.set_defaults(run=cmd_serve)
     return top
 
 
-# Commands whose process ends as soon as their work is done. A build leaves hundreds of megabytes of
-# objects (the collection, its cuts, the carried state) that the interpreter would otherwise free one
-# by one on its way out, with nothing left to do for them: 0.5 s after `kb generate` at N = 1,000.
-QUICK_EXIT = frozenset({"check", "generate", "build"})
-
-# In those commands the collector of reference cycles runs after 10,000 new objects, not 700: a build
-# makes millions that live to its end, and at 700 it went through them 2,400 times in the generator
-# alone. At N = 1,000, with the freeze before the languages' fork (kb.site), the collector's time in
-# a build from nothing fell from 1.1-1.3 s to 0.6-0.7 s in each of the two processes; 100,000 was
-# slower again (each young generation too large to go through quickly). Cycles are still collected:
-# peak memory stayed at 759 MB (764 MB before; 965 MB with no collection at all).
-GC_THRESHOLD = (10_000, 10, 10)
-
-
 def run() -> NoReturn:
-    """The `kb` command and `python -m kb`: :func:`main`, then, after a command in :data:`QUICK_EXIT`,
-    the output flushed and the process ended at once (no ``atexit`` handler of this process's
-    libraries has anything to do after those commands; the carried state is already saved)."""
-    argv = sys.argv[1:]
-    quick = next((arg for arg in argv if not arg.startswith("-")), None) in QUICK_EXIT
-    if quick:
-        gc.set_threshold(*GC_THRESHOLD)
-        collector.one_pass = True
-    code = main(argv)
-    if quick:
-        logging.shutdown()  # MkDocs' handlers
-        try:
-            sys.stdout.flush()
-            sys.stderr.flush()
-        except OSError:  # a closed pipe (`kb check | head`): what could be written was
-            pass
-        os._exit(code)
-    raise SystemExit(code)
+    """The `kb` command and `python -m kb`."""
+    raise SystemExit(main(sys.argv[1:]))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -364,6 +304,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    except subprocess.CalledProcessError as exc:  # a renderer run in its own process (ProperDocs)
+        print(f"kb {args.command}: {exc}", file=sys.stderr)
+        return 1
     except Exception as exc:  # MkDocs' own failures (strict-mode warnings, config errors)
         from mkdocs.exceptions import MkDocsException
 

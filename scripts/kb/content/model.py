@@ -176,7 +176,7 @@ class Position:
     """What an entry says about one sub-question, with the words that show it::
 
         positions:
-          - on: rigour                 # a sub-question id from question.yml
+          - subquestion: rigour        # a sub-question id from question.yml
             position: partly           # yes: the difficulty lies here; partly; no: not here
             paragraph: 6               # the Chinese paragraph that says so (1-based)
             quote: 泛化理论也需要进一步发展  # its words, verbatim
@@ -184,7 +184,7 @@ class Position:
     A sub-question the entry does not address is left out.
     """
 
-    on: str = field(metadata=slug("a sub-question id from question.yml"))
+    subquestion: str = field(metadata=slug("a sub-question id from question.yml"))
     position: Verdict = field(metadata={"doc": "yes (the difficulty lies here), partly, or no"})
     paragraph: int = field(metadata={"min": 1, "doc": "the Chinese paragraph that shows it, counted from 1"})
     quote: str = field(metadata={"doc": "a few words of that paragraph, verbatim: the evidence"})

@@ -154,14 +154,14 @@ def positions_have_evidence(loaded: Loaded) -> Iterator[Problem]:
             def at(key: str, index: int = index) -> int:
                 return _at(loaded, answer.path, "positions", index, key)
 
-            if position.on not in known:
-                yield Problem(answer.path, at("on"), "positions.on",
-                              f"unknown sub-question '{position.on}'{did_you_mean(position.on, known)}; "
+            if position.subquestion not in known:
+                yield Problem(answer.path, at("subquestion"), "positions.subquestion",
+                              f"unknown sub-question '{position.subquestion}'{did_you_mean(position.subquestion, known)}; "
                               f"allowed: {allowed_list(known)}")
-            elif position.on in seen:
-                yield Problem(answer.path, at("on"), "positions.on",
-                              f"'{position.on}' has two positions; give one per sub-question")
-            seen.add(position.on)
+            elif position.subquestion in seen:
+                yield Problem(answer.path, at("subquestion"), "positions.subquestion",
+                              f"'{position.subquestion}' has two positions; give one per sub-question")
+            seen.add(position.subquestion)
             if position.paragraph > len(answer.paragraphs):
                 yield Problem(answer.path, at("paragraph"), "positions.paragraph",
                               f"{position.paragraph} is past the last paragraph; the entry has "

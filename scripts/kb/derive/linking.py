@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
-from kb.content.model import hashed_once, oneline
+from kb.content.model import oneline
 from kb.derive.terms import Match, TermMatcher
 
 # Markdown that must not be linked into: code, links and images, footnote marks, HTML tags and
@@ -62,7 +62,6 @@ class Mentions:
         return found
 
 
-@hashed_once
 @dataclass(frozen=True)
 class Linked:
     paragraphs: tuple[str, ...]

@@ -50,7 +50,7 @@ UI: dict[str, dict[str, str]] = {
         "preface": "整理者前言",
         "preface_note": "以下是原合集整理者（未署名）写的前言，照录原文。",
         "entries": "回答与观点",
-        "map_intro": "每一行是一条回答，每一列是题主的一个子问题；格子表示这条回答所持立场对该子问题的判断。",
+        "map_intro": "每一行是一条回答，每一列是题主的一个子问题；格子表示这条回答自己对该子问题的判断（悬停可见所引原文）。",
         "map_legend": "图例",
         "pos_yes": "难点在此",
         "pos_partly": "部分在此",
@@ -139,7 +139,7 @@ UI: dict[str, dict[str, str]] = {
         "in translation.",
         "entries": "Answers and views",
         "map_intro": "Each row is an entry, each column one of the asker's sub-questions; a cell shows what the "
-        "entry's stance says about that sub-question.",
+        "entry itself says about that sub-question (hover to see the words it says it with).",
         "map_legend": "Legend",
         "pos_yes": "the difficulty lies here",
         "pos_partly": "partly here",
