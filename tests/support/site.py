@@ -49,7 +49,5 @@ def project_with(tmp_path: Path, content: Path) -> Path:
     shutil.copytree(content, project)
     for name in ("mkdocs.yml", "mkdocs.en.yml"):
         shutil.copy(ROOT / name, project / name)
-    shutil.copytree(ROOT / "docs", project / "docs", ignore=shutil.ignore_patterns("_generated"))
-    shutil.copytree(ROOT / "scripts/kb/templates", project / "scripts/kb/templates")  # watched by `serve`
-    shutil.copy(ROOT / "scripts/kb/mkdocs_hooks.py", project / "scripts/kb/mkdocs_hooks.py")
+    shutil.copytree(ROOT / "docs", project / "docs", ignore=shutil.ignore_patterns("dev"))
     return project
