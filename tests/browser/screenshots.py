@@ -61,10 +61,14 @@ def main(argv: list[str] | None = None) -> int:
                         if only and name not in only:
                             continue
                         page.goto(f"{base}/{prefix}{page_path}")
-                        page.evaluate("localStorage.setItem('kb.parallel', %s)" %
-                                      ("'1'" if name == "answer-parallel" else "'0'"))
-                        page.reload()
-                        page.wait_for_load_state("networkidle")
+                        switch = page.locator(".kb-reading__parallel")
+                        if switch.count() and (switch.get_attribute("aria-pressed") == "true") != (
+                                name == "answer-parallel"):
+                            switch.click()
+                            page.mouse.move(0, 0)
+                            page.evaluate("window.scrollTo(0, 0)")
+                            page.wait_for_timeout(300)  # the tabs come back
+                        page.evaluate("document.fonts.ready")
                         scroll = page.evaluate("document.documentElement.scrollWidth")
                         if scroll > width:
                             overflowing.append(f"{lang} {name} at {width}px: {scroll}px wide")
