@@ -27,14 +27,14 @@
 
   // The language switch keeps the reader's place: the query (the answers page's filters) and the
   // fragment (a paragraph #pN, a note #fn:N, a glossary entry: the same ids in both languages). With
-  // no fragment, an answer page passes on the paragraph at the top of the screen.
+  // no fragment, an answer page passes on the paragraph at the top of the screen (past the first).
   const placeHash = () => {
     if (window.location.hash) return window.location.hash
     const pairs = document.querySelectorAll(".kb-pair[id]")
     if (!pairs.length || window.scrollY < 50) return ""
-    for (const pair of pairs) {
+    for (const [index, pair] of [...pairs].entries()) {
       const box = pair.getBoundingClientRect()
-      if (box.bottom > 80) return `#${pair.id}`
+      if (box.bottom > 80) return index === 0 ? "" : `#${pair.id}`  // the first: the page's top will do
     }
     return ""
   }
