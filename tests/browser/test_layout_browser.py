@@ -129,7 +129,7 @@ def _term_url(base_url: str, lang: str) -> str:
 def test_glossary_links_are_quiet_and_open_a_readable_popover_on_hover(open_page, base_url, lang):
     page = open_page(_term_url(base_url, lang), 1440)
     term = page.locator(".kb-text--own a.kb-term").first
-    style = term.evaluate("a => { const s = getComputedStyle(a); return [s.textDecorationStyle, s.textDecorationLine] }")
+    style = term.evaluate("a => [getComputedStyle(a).textDecorationStyle, getComputedStyle(a).textDecorationLine]")
     assert style == ["dotted", "underline"]
     definition = term.get_attribute("data-kb-definition")
     assert definition and term.get_attribute("title") is None  # no second, native tooltip
@@ -145,6 +145,21 @@ def test_glossary_links_are_quiet_and_open_a_readable_popover_on_hover(open_page
     assert pop.is_visible()
     page.mouse.move(5, 5)
     pop.wait_for(state="hidden")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_glossary_links_in_the_other_column_open_a_popover_in_that_language(open_page, base_url, lang):
+    page = open_page(_term_url(base_url, lang), 1440, parallel=True)
+    term = page.locator(f".kb-text--other[lang={OTHER[lang]}] a.kb-term").first
+    term.scroll_into_view_if_needed()
+    definition = term.get_attribute("data-kb-definition")
+    if OTHER[lang] == "zh":
+        assert re.search(r"[\u4e00-\u9fff]", definition)
+    term.hover()
+    pop = page.locator(".kb-pop")
+    pop.wait_for(state="visible")
+    assert pop.get_attribute("lang") == OTHER[lang]
+    assert definition in pop.inner_text()
 
 
 @pytest.mark.parametrize("lang", LANGS)
