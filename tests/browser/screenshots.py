@@ -66,7 +66,7 @@ def main(argv: list[str] | None = None) -> int:
                                 name == "answer-parallel"):
                             switch.click()
                             page.mouse.move(0, 0)
-                            page.evaluate("window.scrollTo(0, 0)")
+                            page.evaluate("document.activeElement.blur(); window.scrollTo(0, 0)")
                             page.wait_for_timeout(300)  # the tabs come back
                         page.evaluate("document.fonts.ready")
                         scroll = page.evaluate("document.documentElement.scrollWidth")
