@@ -109,7 +109,8 @@ def viewpoint_svg(question_id: str, answers: Sequence[Answer], themes: Sequence[
     height = header + sum(h for _, h, _ in rows)
     ids = f"kb-map-{question_id}"
     out = [f'<svg class="kb-map" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
-           f'role="group" aria-labelledby="{ids}-title {ids}-desc" font-size="{FONT}">',
+           f'role="group" aria-labelledby="{ids}-title {ids}-desc" font-size="{FONT}" '
+           f'style="--kb-map-width: {width}px">',
            f'<title id="{ids}-title">{escape(words.title)}</title>',
            f'<desc id="{ids}-desc">{escape(words.description)}</desc>']
     for column, (stance, lines) in enumerate(zip(used_stances, header_lines, strict=True)):
