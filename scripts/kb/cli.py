@@ -123,9 +123,9 @@ NEW_FIELDS = [
 
 
 def cmd_new(args: argparse.Namespace) -> int:
-    from kb.tools.contribute import ContributeError, NewEntry, slugify, write_new
     from kb.content.load import load
     from kb.content.problems import did_you_mean
+    from kb.tools.contribute import ContributeError, NewEntry, slugify, write_new
 
     root = Path(args.root)
     collection = load(root).collection
@@ -252,7 +252,8 @@ def parser() -> argparse.ArgumentParser:
     schema.add_argument("--out", default="schema", help="output folder (default: schema)")
     schema.set_defaults(run=cmd_schema)
 
-    generate = sub.add_parser("generate", help="write the staging docs folders build/docs/<lang>/ (what MkDocs renders)")
+    generate = sub.add_parser("generate", 
+                              help="write the staging docs folders build/docs/<lang>/ (what MkDocs renders)")
     generate.add_argument("--root", default=".", help="the project folder (default: .)")
     generate.set_defaults(run=cmd_generate)
 

@@ -64,7 +64,8 @@ def render(root: Path, site_dir: Path, generated: Generated, *, strict: bool = T
     return postbuild.finish(site_dir, generated.segmenter)
 
 
-def build(root: Path, site_dir: Path, *, strict: bool = True, renderer: str = "mkdocs") -> tuple[Generated, dict[str, int]]:
+def build(root: Path, site_dir: Path, *, strict: bool = True,
+          renderer: str = "mkdocs") -> tuple[Generated, dict[str, int]]:
     """`kb build`: generate, render into a fresh folder, publish it as ``site_dir``."""
     generated = generate(root)
     with publish.fresh_folder(site_dir) as fresh:

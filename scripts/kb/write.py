@@ -52,7 +52,7 @@ def sync_folder(folder: Path, files: Mapping[str, bytes]) -> WriteReport:
         else:
             unchanged += 1
     removed = []
-    for current, dirs, names in os.walk(folder, topdown=False):
+    for current, _dirs, names in os.walk(folder, topdown=False):
         base = Path(current)
         for name in names:
             rel = (base / name).relative_to(folder).as_posix()

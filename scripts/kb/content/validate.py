@@ -15,7 +15,6 @@ from kb.content.problems import Problem, allowed_list, did_you_mean
 from kb.content.safety import check_markdown, check_plain
 
 
-
 def check(loaded: Loaded) -> list[Problem]:
     """Every problem in the collection: those found while loading, then the cross-file ones."""
     problems = list(loaded.problems)
@@ -151,13 +150,13 @@ def positions_have_evidence(loaded: Loaded) -> Iterator[Problem]:
         known = subquestions.get(answer.question, set())
         seen: set[str] = set()
         for index, position in enumerate(answer.positions):
-            def at(key: str, index: int = index) -> int:
-                return _at(loaded, answer.path, "positions", index, key)
+            def at(key: str, path: str = answer.path, index: int = index) -> int:
+                return _at(loaded, path, "positions", index, key)
 
             if position.subquestion not in known:
                 yield Problem(answer.path, at("subquestion"), "positions.subquestion",
-                              f"unknown sub-question '{position.subquestion}'{did_you_mean(position.subquestion, known)}; "
-                              f"allowed: {allowed_list(known)}")
+                              f"unknown sub-question '{position.subquestion}'"
+                              f"{did_you_mean(position.subquestion, known)}; allowed: {allowed_list(known)}")
             elif position.subquestion in seen:
                 yield Problem(answer.path, at("subquestion"), "positions.subquestion",
                               f"'{position.subquestion}' has two positions; give one per sub-question")

@@ -106,7 +106,8 @@ def _theme_neighbours(answers: Sequence[Answer], want: int) -> dict[frozenset, l
     return result
 
 
-def related_answers(answers: Sequence[Answer], vectors_of: Mapping[str, dict[str, float]]) -> dict[str, tuple[Related, ...]]:
+def related_answers(answers: Sequence[Answer],
+                    vectors_of: Mapping[str, dict[str, float]]) -> dict[str, tuple[Related, ...]]:
     """The top three for every entry, scored exactly among candidates: the entries sharing one of its
     strongest keywords (through an inverted index, skipping keywords too common to discriminate) and
     the entries whose themes overlap most. On a small collection every keyword counts, so the result
@@ -125,7 +126,9 @@ def related_answers(answers: Sequence[Answer], vectors_of: Mapping[str, dict[str
     def lookup(key: str) -> Iterable[str]:
         """The keywords candidates are found by: all of them in a small collection, the strongest else."""
         vector = vectors[key]
-        return vector if len(answers) <= CANDIDATE_CAP else sorted(vector, key=lambda w: (-vector[w], w))[:CANDIDATE_KEYWORDS]
+        if len(answers) <= CANDIDATE_CAP:
+            return vector
+        return sorted(vector, key=lambda w: (-vector[w], w))[:CANDIDATE_KEYWORDS]
 
     return {a.id: scorer.top(a, lookup(a.id), by_themes[frozenset(a.themes)]) for a in answers}
 

@@ -11,9 +11,9 @@ import datetime
 import uuid
 from xml.etree import ElementTree as ET
 
+from kb.content.model import Answer, oneline
 from kb.derive.indexes import Indexes
 from kb.render.i18n import UI
-from kb.content.model import Answer, oneline
 
 ATOM = "http://www.w3.org/2005/Atom"
 FEED_PATH = "feed.xml"

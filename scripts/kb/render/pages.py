@@ -70,6 +70,7 @@ def render_site(ix: Indexes, lang: str) -> list[Page]:
              answers=ix.answers_by_question.get(question.id, ()))
     page("questions/index.md", "questions_index.md.j2")
     page("stances/index.md", "stances.md.j2")
-    page("glossary/index.md", "glossary.md.j2", terms=ix.terms[lang], ix_terms={term.id: term for term in ix.terms[lang]})
+    page("glossary/index.md", "glossary.md.j2", terms=ix.terms[lang],
+         ix_terms={term.id: term for term in ix.terms[lang]})
     pages.append(Page(FEED_PATH, atom(ix, lang, words.author_name, words.title).encode("utf-8")))
     return sorted(pages, key=lambda p: p.path)

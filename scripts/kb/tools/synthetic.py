@@ -15,14 +15,13 @@ import random
 import shutil
 from pathlib import Path
 
-from kb.tools.contribute import translates_line
 from kb.content.load import load
 from kb.content.model import Answer
 from kb.content.yamldoc import quote
+from kb.tools.contribute import translates_line
 
 FIRST_DAY = datetime.date(2016, 3, 1)  # synthetic entries are added ten a day from here
-COPIED = ("mkdocs.yml", "mkdocs.en.yml", "docs/zh", "docs/en", "docs/overrides", "glossary",
-          "scripts/kb/mkdocs_hooks.py", "scripts/kb/templates")
+COPIED = ("mkdocs.yml", "mkdocs.en.yml", "docs/zh", "docs/en", "docs/overrides", "glossary")
 
 
 def _entry(answer_id: str, question: str, order: int, author: dict, source: Answer,
