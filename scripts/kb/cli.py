@@ -252,7 +252,7 @@ def parser() -> argparse.ArgumentParser:
     schema.add_argument("--out", default="schema", help="output folder (default: schema)")
     schema.set_defaults(run=cmd_schema)
 
-    generate = sub.add_parser("generate", 
+    generate = sub.add_parser("generate",
                               help="write the staging docs folders build/docs/<lang>/ (what MkDocs renders)")
     generate.add_argument("--root", default=".", help="the project folder (default: .)")
     generate.set_defaults(run=cmd_generate)
