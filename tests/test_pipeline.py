@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from mkdocs.exceptions import Abort
 
 from kb.pipeline import build, generate
 
@@ -63,7 +64,7 @@ def test_a_failed_build_leaves_the_published_site_as_it_was(tmp_path):
     published = _files(site)
     # A page that breaks the English build (strict: a link to a page that does not exist).
     (project / "docs/en/broken.md").write_text("# Broken\n\n[nowhere](nowhere.md)\n", encoding="utf-8")
-    with pytest.raises(Exception):  # MkDocs aborts in strict mode
+    with pytest.raises(Abort):  # MkDocs aborts in strict mode
         build(project, site)
     assert _files(site) == published
     assert not list(tmp_path.glob(".site-*"))  # the failed build's folder is gone

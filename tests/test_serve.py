@@ -87,8 +87,9 @@ def test_every_page_served_after_each_kind_of_edit_equals_a_cold_builds(mini, tm
     answers = project / "answers/100"
     edits = {
         "an entry's text": lambda: _replace(answers / "alpha.md", "核心是理解问题", "核心是吃透问题"),
-        "the theme's template": lambda: _replace(project / "docs/overrides/main.html", "{% extends \"base.html\" %}",
-                                                 "{% extends \"base.html\" %}\n{% block announce %}新公告{% endblock %}"),
+        "the theme's template": lambda: _replace(
+            project / "docs/overrides/main.html", '{% extends "base.html" %}',
+            '{% extends "base.html" %}\n{% block announce %}新公告{% endblock %}'),
         "the stylesheet": lambda: (project / "docs/overrides/assets/stylesheets/kb.css").write_text(
             "body { color: black; }\n", encoding="utf-8"),
         "a hand-written page's title": lambda: _replace(project / "docs/zh/about.md", "# 关于", "# 关于（新）"),

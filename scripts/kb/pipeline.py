@@ -35,6 +35,7 @@ class Generated:
     report: WriteReport
     warnings: tuple[Problem, ...]
     segmenter: Segmenter
+    boosts: dict[str, dict[str, float]]  # lang -> page URL -> its search boost (aggregate pages)
 
 
 def generate(root: Path) -> Generated:
@@ -46,13 +47,16 @@ def generate(root: Path) -> Generated:
         raise ContentError(problems)
     segmenter = Segmenter(collection_words(loaded.collection))
     ix = derive(loaded.collection, segmenter)
-    folders = {lang: staged(root, lang, render_site(ix, lang)) for lang in LANGS}
+    pages = {lang: render_site(ix, lang) for lang in LANGS}
+    folders = {lang: staged(root, lang, pages[lang]) for lang in LANGS}
     report = WriteReport((), 0, ())
     for lang, files in folders.items():
         written = sync_folder(root / STAGING / lang, files)
         report += WriteReport(tuple(f"{lang}/{p}" for p in written.written), written.unchanged,
                               tuple(f"{lang}/{p}" for p in written.removed))
-    return Generated(report, tuple(problems), segmenter)
+    boosts = {lang: {page.url: page.search_boost for page in pages[lang] if page.search_boost is not None}
+              for lang in LANGS}
+    return Generated(report, tuple(problems), segmenter, boosts)
 
 
 def render(root: Path, site_dir: Path, generated: Generated, *, strict: bool = True, dirty: bool = False,
@@ -61,7 +65,7 @@ def render(root: Path, site_dir: Path, generated: Generated, *, strict: bool = T
     finish it; returns the search entries per language."""
     for lang in LANGS:
         render_language(root, lang, site_dir / SUBDIR[lang], strict=strict, dirty=dirty, renderer=renderer)
-    return postbuild.finish(site_dir, generated.segmenter)
+    return postbuild.finish(site_dir, generated.segmenter, generated.boosts)
 
 
 def build(root: Path, site_dir: Path, *, strict: bool = True,

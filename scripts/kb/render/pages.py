@@ -7,6 +7,7 @@ templates link to each other as ``../<section>/<page>.md`` and MkDocs checks eve
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import jinja2
@@ -17,6 +18,17 @@ from kb.derive.indexes import Indexes
 from kb.render.feed import FEED_PATH, atom
 from kb.render.i18n import POSITION_SYMBOLS, UI
 from kb.render.words import GENERATED_MARK, Words
+
+# What Markdown reads as markup in inline text (its escapable characters); `<`, `>` and `&` become
+# entities, and `://` and `@` are broken up so that magiclink makes no link of a name.
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")
+
+
+def markdown_text(text: str) -> str:
+    """Front-matter text as Markdown inline text that renders as exactly that text: no link, no
+    emphasis, no HTML, no attribute list, whatever it holds."""
+    text = str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _MD_SPECIAL.sub(r"\\\1", text).replace("://", "&#58;//").replace("@", "&#64;")
 
 
 def environment() -> jinja2.Environment:
@@ -32,7 +44,11 @@ def environment() -> jinja2.Environment:
     env.filters["yaml"] = quote
     env.filters["attr"] = lambda text: jinja2.utils.markupsafe.escape(text)
     env.filters["oneline"] = oneline
+    env.filters["md"] = markdown_text  # front-matter text in Markdown (names, titles, labels, summaries)
     return env
+
+
+_BOOST = re.compile(rb"^search:\n(?:  .*\n)*?  boost: ([0-9.]+)$", re.M)
 
 
 @dataclass(frozen=True)
@@ -41,6 +57,17 @@ class Page:
 
     path: str
     data: bytes
+
+    @property
+    def url(self) -> str:
+        """Where the page is in the built site (``use_directory_urls: false``)."""
+        return self.path.removesuffix(".md") + ".html" if self.path.endswith(".md") else self.path
+
+    @property
+    def search_boost(self) -> float | None:
+        """The ``search: boost:`` its front matter gives (templates set it on aggregate pages)."""
+        found = _BOOST.search(self.data.split(b"\n---", 1)[0])
+        return float(found[1]) if found else None
 
 
 def render_site(ix: Indexes, lang: str) -> list[Page]:

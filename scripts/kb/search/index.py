@@ -1,77 +1,44 @@
-"""Search-side build steps, run from the MkDocs hooks when ``extra.kb_search`` is true.
+"""The search stage: the index of one language's built site, made from its HTML after MkDocs ran.
 
-- The collection's own words (glossary terms and aliases, author names, theme and stance labels)
-  become jieba user words before Material's search plugin cuts the pages, so they are indexed
-  whole: 集中不等式 is one token, not 集中 + 不等式.
-- The index gets a traditional-to-simplified character table (from OpenCC), which the search
-  worker applies to queries: a reader typing 深度學習 finds 深度学习; and its postings, cut at build
-  time by the worker's rules (kb.search_tokens), so that opening the index does not cut every page.
-- The index is split into shards that the worker fetches as queries need them (kb.search_shards);
-  ``search_index.json``, which Material's bundle fetches on every page, only names the shards' head.
-- Every page's ``__config`` points Material at our worker instead of its own.
-- The whole index is written as a script, for readers who open the site from disk.
+Material's search plugin stays on for its search box, but every page is ``search: exclude``: its
+``search/search_index.json`` holds only its ``config`` (``lang``, ``separator``, ``pipeline``,
+``fields``), which is kept. :func:`write_index` then reads every built page and writes
+
+- ``search/search_index.json``: ``{"config": {...config, "kb": {"head": ...}}, "docs": []}``, the
+  lean index every page fetches (kb.search.shards);
+- ``search/kb/p<n>.<hash>.json`` and ``t<n>.<hash>.json``: the postings shards and text chunks the
+  worker (workers/kb-search.js) fetches as queries need them; stale ones removed;
+- ``search/search_index.js``: ``var __index = {"config": {...config, "kb": {"postings": [[token,
+  gaps], ...], "t2s": {traditional: simplified}}}, "docs": [entry, ...]}``, the whole index, which a
+  page opened from disk (file://) loads.
+
+Entries (kb.search.pages) come page by page in a fixed order: by folder, each folder's
+``index.html`` first, then its other pages by name, then its subfolders (``index.html``,
+``about.html``, ``answers/index.html``, ``answers/angie-zhang.html``, ...). ``404.html`` at the
+root is not a page of the site and is not indexed. Files whose bytes are unchanged are not written
+again, so a rebuild under ``kb serve`` leaves them alone.
 """
 
 from __future__ import annotations
 
 import json
-import re
-from collections.abc import Callable
+from collections.abc import Iterator, Mapping, Sequence
 from functools import cache
 from pathlib import Path
 
-from kb import search_shards
-from kb._jieba import jieba
-from kb.dictionary import taught
-from kb.memo import Latest, Table
-from kb.model import Collection
-from kb.search_tokens import postings
+from kb.derive.segment import Segmenter
+from kb.search import shards
+from kb.search.pages import page_entries
+from kb.search.tokens import postings
 
-WORKER = "assets/javascripts/workers/kb-search.js"
-_MATERIAL_WORKER = re.compile(r'("search":\s*")([^"]*?)assets/javascripts/workers/search\.[0-9a-f]+\.min\.js"')
-
-
-def user_words(collection: Collection) -> list[str]:
-    """Words of the collection that must stay whole in the search index (Han script only)."""
-    words: set[str] = set()
-    for term in collection.terms:
-        words.update((term.zh, *term.aliases.zh))
-    for answer in collection.answers:
-        words.update(w for w in (answer.author.name, answer.author.name_en) if w)
-    for item in (*collection.themes, *collection.stances):
-        words.add(item.label.zh)
-    return sorted(w for w in words if re.search(r"[\u4e00-\u9fff]", w) and " " not in w)
-
-
-_taught: tuple[str, ...] | None = None  # the words jieba's global tokenizer was last taught here
-
-
-def add_user_words(collection: Collection) -> tuple[str, ...]:
-    """Teach jieba's global tokenizer (Material's search plugin cuts with it, and so do kb.search_text's
-    texts) the collection's words, and only those; returns them.
-
-    When the words differ from the last ones taught (`kb serve` after a glossary edit), the tokenizer
-    starts again from jieba's dictionary: a removed or renamed term must stop keeping its word whole,
-    and a word's frequency is suggested from what the tokenizer knows, so the words are always taught
-    in the same order to the same dictionary, as in a fresh process."""
-    global _taught
-    words = tuple(user_words(collection))
-    if words != _taught:
-        taught(jieba.dt, words)  # a new copy of the dictionary kb.terms has read already
-        _taught = words
-    return words
-
-
-# The table below, carried to the next process (kb.memo, whose key holds OpenCC's version): asking
-# OpenCC about 20,992 characters takes 30 ms, in each language's build.
-_T2S: Latest[dict[str, str]] = Latest("search_index.t2s")
+SCRIPT_PREFIX = b"var __index = "
+NOT_INDEXED = ("404.html",)  # at the site's root
 
 
 @cache
 def traditional_to_simplified() -> dict[str, str]:
-    """Every CJK unified ideograph whose simplified form is a different single character."""
-    if _T2S.value is not None:
-        return _T2S.value
+    """Every CJK unified ideograph (U+4E00-U+9FFF) whose simplified form (OpenCC's t2s) is a
+    different single character: ``{"學": "学", ...}``."""
     import opencc
 
     converter = opencc.OpenCC("t2s.json")
@@ -81,84 +48,61 @@ def traditional_to_simplified() -> dict[str, str]:
         simplified = converter.convert(char)
         if simplified != char and len(simplified) == 1:
             table[char] = simplified
-    _T2S.value = table
     return table
 
 
-_SCRIPT_PREFIX = "var __index = "
+def pages(site_dir: Path, exclude: Sequence[str] = ()) -> Iterator[tuple[str, Path]]:
+    """(URL, file) of every built page under ``site_dir``, in the index's order, skipping the
+    top-level folders named in ``exclude`` (the other language's site inside this one)."""
+    def order(path: Path) -> tuple:
+        parts = path.relative_to(site_dir).parts
+        return (parts[:-1], parts[-1] != "index.html", parts[-1])
+
+    found = [path for path in site_dir.rglob("*.html")
+             if path.relative_to(site_dir).parts[0] not in exclude
+             and path.relative_to(site_dir).as_posix() not in NOT_INDEXED]
+    for path in sorted(found, key=order):
+        yield path.relative_to(site_dir).as_posix(), path
 
 
-def read_index(search_dir: Path) -> dict:
-    """The whole index a build left in ``search_dir`` (its script holds all of it)."""
-    text = (search_dir / "search_index.js").read_text(encoding="utf-8")
-    return json.loads(text.removeprefix(_SCRIPT_PREFIX))
+def material_config(search_dir: Path) -> dict:
+    """The config Material's plugin wrote (without what an earlier pass added to it)."""
+    path = search_dir / "search_index.json"
+    if not path.is_file():
+        raise FileNotFoundError(f"{path}: Material's search plugin wrote no index (is it enabled?)")
+    config = json.loads(path.read_text(encoding="utf-8"))["config"]
+    return {key: value for key, value in config.items() if key != "kb"}
 
 
-# The entries each page gave the index last written in a site's search folder, with their JSON as the
-# index files hold it (search_shards.encode), and the size, modification and change times of its
-# script just after: while those are unchanged, the script holds these entries, and a build after an
-# edit takes them from here instead of reading the whole index back (at N = 10,000, 40 MB per
-# language), and writes them without encoding them again (0.02-0.03 s per language at N = 1,000).
-# Carried to the next process (kb.memo) page by page.
-_Held = tuple[tuple[dict, ...], tuple[search_shards.Encoded, ...]]  # a page's entries, and their JSON
-_PAGES: Table[tuple[str, str], _Held] = Table("search_index.pages")
-_WRITTEN: Table[str, tuple[int, int, int]] = Table("search_index.written")
+def build_index(site_dir: Path, segmenter: Segmenter, boosts: Mapping[str, float] = {},
+                exclude: Sequence[str] = ()) -> dict:
+    """The whole index of the site in ``site_dir``: ``{"config": {..., "kb": {"t2s", "postings"}},
+    "docs": [...]}``, postings as token -> JSON (kb.search.tokens)."""
+    config = material_config(site_dir / "search")
+    docs = [entry for url, path in pages(site_dir, exclude)
+            for entry in page_entries(path.read_text(encoding="utf-8"), url, segmenter, boosts.get(url))]
+    t2s = traditional_to_simplified()
+    config["kb"] = {"t2s": t2s, "postings": postings(docs, config["separator"], t2s)}
+    return {"config": config, "docs": docs}
 
 
-def _stamp(path: Path) -> tuple[int, int, int] | None:
+def write_if_changed(path: Path, data: bytes) -> bool:
+    """Write ``data`` to ``path`` unless it holds them already; whether it wrote."""
     try:
-        stat = path.stat()
-    except OSError:
-        return None
-    return (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
+        if path.stat().st_size == len(data) and path.read_bytes() == data:
+            return False
+    except FileNotFoundError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return True
 
 
-def read_docs(site_dir: Path) -> list[dict]:
-    """The entries of the index a previous build left in ``site_dir`` (none if there is none), grouped
-    by page; from what was carried when it is the index last written there."""
-    search_dir = site_dir / "search"
-    stamp = _stamp(search_dir / "search_index.js")
-    if stamp is None:
-        return []
-    if _WRITTEN.get(str(search_dir)) == stamp:
-        return [doc for (folder, _), (docs, _) in _PAGES.items() if folder == str(search_dir) for doc in docs]
-    return read_index(search_dir)["docs"]
-
-
-def _entries(search_dir: Path, docs: list[dict]) -> dict[str, _Held]:
-    """Each page's entries among ``docs``, with their JSON (search_shards.encode): as carried, for a
-    page whose entries are the very ones carried (a page not rendered again), else encoded now."""
-    folder, pages = str(search_dir), {}
-    for doc in docs:
-        pages.setdefault(doc["location"].partition("#")[0], []).append(doc)
-    held = {}
-    for page, found in pages.items():
-        known = _PAGES.get((folder, page))
-        if known is None or len(known[0]) != len(found) or any(
-                a is not b for a, b in zip(known[0], found, strict=True)):
-            known = (tuple(found), tuple(map(search_shards.encode, found)))
-        held[page] = known
-    return held
-
-
-def _remember(search_dir: Path, pages: dict[str, _Held]) -> None:
-    """Carry the entries just written to ``search_dir`` and their JSON, page by page (:func:`_entries`)."""
-    folder = str(search_dir)
-    for page, held in pages.items():
-        if _PAGES.get((folder, page)) is not held:
-            _PAGES[(folder, page)] = held
-    for key in [key for key, _ in _PAGES.items() if key[0] == folder and key[1] not in pages]:
-        _PAGES.pop(key)
-    stamp = _stamp(search_dir / "search_index.js")
-    if stamp is not None:
-        _WRITTEN[folder] = stamp
-
-
-def write_shards(search_dir: Path, files: dict[str, bytes]) -> None:
+def write_shards(search_dir: Path, files: Mapping[str, bytes]) -> None:
     """``files`` in ``search_dir/kb``: new names written, names no longer used removed. A name
     carries a hash of its content, so a file that exists already holds what it would be given."""
-    folder = search_dir / search_shards.FOLDER
-    folder.mkdir(exist_ok=True)
+    folder = search_dir / shards.FOLDER
+    folder.mkdir(parents=True, exist_ok=True)
     for name, data in files.items():
         if not (folder / name).is_file():
             (folder / name).write_bytes(data)
@@ -167,88 +111,20 @@ def write_shards(search_dir: Path, files: dict[str, bytes]) -> None:
             stale.unlink()
 
 
-def extend_index(site_dir: Path, merge: Callable[[list[dict]], list[dict]], language: str) -> None:
-    """Complete the index Material's plugin wrote in ``search/search_index.json``, add the character
-    table and the postings (kb.search_tokens), and write it again, in shards (kb.search_shards).
-
-    ``merge`` completes the plugin's entries: those the hooks made from the model (kb.search_text)
-    and, in a dirty build, those of the pages not rendered again (kb.incremental). The whole index
-    is written as ``search/search_index.js`` (``var __index = ...``, compact, keys sorted), which is
-    what Material loads instead of the JSON when the site is opened from disk (file://); the JSON
-    keeps the config and names the shards' head. ``language`` is the site's: each language carries
-    its own postings counts (the indexes' own ``lang`` settings may be equal).
-    """
+def write_index(site_dir: Path, segmenter: Segmenter, boosts: Mapping[str, float] = {},
+                exclude: Sequence[str] = ()) -> int:
+    """Make the search index of the built site in ``site_dir`` and write its files (see above);
+    ``boosts`` maps a page's URL to the boost of its entries, ``exclude`` names top-level folders
+    that are not part of this site (``("en",)`` for the Chinese one). Returns the number of entries."""
+    index = build_index(site_dir, segmenter, boosts, exclude)
     search_dir = site_dir / "search"
-    path = search_dir / "search_index.json"
-    index = json.loads(path.read_text(encoding="utf-8"))
-    index["docs"] = merge(index["docs"])
-    t2s = traditional_to_simplified()
-    cut = postings(index["docs"], index["config"]["separator"], t2s, index=language)
-    index["config"]["kb"] = {"t2s": t2s, "postings": cut}
-    pages = _entries(search_dir, index["docs"])
-    by_id = {id(doc): entry for docs, entries in pages.values() for doc, entry in zip(docs, entries, strict=True)}
-    encoded = [by_id[id(doc)] for doc in index["docs"]]
-    lean, files = search_shards.split(index, encoded=encoded)
+    lean, files = shards.split(index)
     write_shards(search_dir, files)
-    path.write_text(search_shards.dumps(lean), encoding="utf-8")
-    path.with_suffix(".js").write_bytes(_SCRIPT_PREFIX.encode() + search_shards.dumps_whole(index, encoded) + b"\n")
-    _remember(search_dir, pages)
+    write_if_changed(search_dir / "search_index.json", shards.dumps(lean).encode())
+    write_if_changed(search_dir / "search_index.js", SCRIPT_PREFIX + shards.dumps_whole(index) + b"\n")
+    return len(index["docs"])
 
 
-_EXCLUDED = re.compile(r"<([a-zA-Z][a-zA-Z0-9]*)\b[^>]*?\sdata-search-exclude(?=[\s=/>])[^>]*>")
-_SECTION_START = re.compile(r"<h[1-6]\b[^>]*\sid=")
-_VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
-                   "track", "wbr"})
-
-
-def without_excluded(html: str) -> str:
-    """``html`` without what the search index leaves out: every element marked ``data-search-exclude``
-    and, for a marked heading, its whole section (up to the next heading with an id, where Material's
-    plugin starts the next section). What is left is what the plugin indexes, and much less to parse."""
-    kept, position = [], 0
-    while match := _EXCLUDED.search(html, position):
-        kept.append(html[position:match.start()])
-        tag = match[1].lower()
-        if re.fullmatch(r"h[1-6]", tag):
-            following = _SECTION_START.search(html, match.end())
-            position = following.start() if following else len(html)
-        elif tag in _VOID or match[0].endswith("/>"):
-            position = match.end()
-        else:
-            position = _element_end(html, tag, match.end())
-    kept.append(html[position:])
-    return "".join(kept)
-
-
-def _element_end(html: str, tag: str, start: int) -> int:
-    """Where the element opened just before ``start`` ends (nested elements of the same name counted)."""
-    depth = 1
-    for found in re.compile(rf"<(/?){tag}\b[^>]*>", re.IGNORECASE).finditer(html, start):
-        depth += -1 if found[1] else 1
-        if depth == 0:
-            return found.end()
-    return len(html)
-
-
-def index_entries(page, content: str, search_meta: dict | None) -> list[dict]:
-    """The entries Material's search plugin makes for ``page`` when its content is ``content``.
-
-    Uses the plugin's own indexer (``SearchIndex``), so sections, kept tags and the Chinese cut are
-    exactly the plugin's; a test checks the result against the built pages."""
-    from types import SimpleNamespace
-
-    from material.plugins.search.plugin import SearchIndex
-
-    indexer = SearchIndex()
-    meta = {**page.meta, "search": search_meta or {}}
-    indexer.add_entry_from_context(SimpleNamespace(meta=meta, content=content, toc=page.toc, url=page.url,
-                                                   title=page.title))
-    return indexer.entries
-
-
-def use_our_worker(html: str) -> str:
-    """Point the page's ``__config`` at our worker; fail loudly if Material's markup has changed."""
-    replaced, count = _MATERIAL_WORKER.subn(lambda m: f'{m[1]}{m[2]}{WORKER}"', html)
-    if count != 1:
-        raise ValueError("Material's __config no longer names its search worker where expected")
-    return replaced
+def read_index(search_dir: Path) -> dict:
+    """The whole index a build left in ``search_dir`` (its script holds all of it)."""
+    return json.loads((search_dir / "search_index.js").read_bytes().removeprefix(SCRIPT_PREFIX))

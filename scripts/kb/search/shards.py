@@ -2,7 +2,7 @@
 
 Material's bundle fetches ``search/search_index.json`` on every page load and hands all of it to the
 worker: at N = 1,000 the whole index was 5.4 MB per language, about 300 ms before the first query could
-run. The build now splits the full index (``split``) into
+run. The build splits the full index (``split``) into
 
 - a head, which ``search_index.json`` holds in its config (so the worker has it with the SETUP message,
   without a request of its own): every entry's location, title and boost, written short
@@ -27,11 +27,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from json.encoder import encode_basestring as _string  # a string as JSON, as dumps writes it
-from typing import NamedTuple, TypeVar
+from typing import TypeVar
 
-from kb.search_text import ZWSP
+from kb.search.text import ZWSP
 
 FOLDER = "kb"  # inside the site's search/ folder
 POSTINGS_BYTES = 128_000
@@ -41,54 +41,38 @@ T = TypeVar("T")
 
 
 def dumps(value: object) -> str:
+    """JSON as every index file is written: compact, keys sorted, UTF-8 characters as they are."""
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
 
 
-def encoded_postings(postings: list[list] | dict[str, str]) -> dict[str, str]:
+def encoded_postings(postings: list[list] | Mapping[str, str]) -> dict[str, str]:
     """Token -> its postings as JSON, from an index's ``config.kb.postings``: ``[[token, gaps], ...]``
-    as the whole index holds them, or already token -> JSON (kb.search_tokens.postings)."""
-    return postings if isinstance(postings, dict) else {token: dumps(gaps) for token, gaps in postings}
+    as the whole index holds them, or already token -> JSON (kb.search.tokens.postings)."""
+    if isinstance(postings, Mapping):
+        return dict(postings)
+    return {token: dumps(gaps) for token, gaps in postings}
 
 
-_MARKER = "\0postings\0"
-_DOCS = "\0docs\0"
+def dumps_whole(index: dict) -> bytes:
+    """``dumps(index)`` in UTF-8, for a full index whose ``config.kb`` holds ``t2s`` (traditional ->
+    simplified) and ``postings`` (token -> JSON, kb.search.tokens.postings): the postings are written
+    as ``[[token, gaps], ...]`` in code point order, each token's JSON as it is (at N = 10,000, tens of
+    thousands of lists not decoded and encoded again). What ``search_index.js`` holds."""
+    config, kb = index["config"], index["config"]["kb"]
+    postings = sorted(encoded_postings(kb["postings"]).items())
+    listed = "[" + ",".join(f"[{_string(token)},{gaps}]" for token, gaps in postings) + "]"
+    kb_json = _object({key: listed if key == "postings" else dumps(value) for key, value in kb.items()})
+    fields = _object({key: kb_json if key == "kb" else dumps(value) for key, value in config.items()})
+    others = {key: value for key, value in index.items() if key not in ("config", "docs")}
+    if others:
+        raise ValueError(f"a search index holds config and docs only, not {sorted(others)}")
+    docs = ",".join(map(dumps, index["docs"]))
+    return f'{{"config":{fields},"docs":[{docs}]}}'.encode()
 
 
-class Encoded(NamedTuple):
-    """An entry as the index files hold it, in UTF-8: whole (in ``search_index.js``), and its text
-    without zero-width spaces (in a text chunk), with that text's size in a chunk (and a comma).
-    Bytes, not text: a later process reads carried bytes back as they are, and they are written so."""
-
-    whole: bytes
-    text: bytes
-    size: int
-
-
-def encode(doc: dict) -> Encoded:
-    text = dumps(doc.get("text", "").replace(ZWSP, "")).encode("utf-8")
-    return Encoded(dumps(doc).encode("utf-8"), text, len(text) + 1)
-
-
-def dumps_whole(index: dict, encoded: list[Encoded] | None = None) -> bytes:
-    """``dumps(index)`` for an index whose postings are token -> JSON (kb.search_tokens.postings): they
-    are written as ``[[token, gaps], ...]`` in their order, each token's JSON as it is (at N = 10,000,
-    tens of thousands of lists not encoded again); and each entry as ``encoded`` has it (:func:`encode`
-    of each of ``index["docs"]``, kept from an earlier build for the entries it wrote). In UTF-8."""
-    kb = index["config"]["kb"]
-    postings = encoded_postings(kb["postings"])
-    docs = [entry.whole for entry in (encoded if encoded is not None else map(encode, index["docs"]))]
-    text = dumps({**index, "docs": _DOCS, "config": {**index["config"], "kb": {**kb, "postings": _MARKER}}})
-    markers = {dumps(_MARKER): lambda: ("[" + ",".join(f"[{_string(token)},{gaps}]" for token, gaps in postings.items())
-                                        + "]").encode("utf-8"),
-               dumps(_DOCS): lambda: b"[" + b",".join(docs) + b"]"}
-    if any(text.count(marker) != 1 for marker in markers):  # the rest of the index holds one too: the slow way
-        return dumps({**index, "config": {**index["config"], "kb": {
-            **kb, "postings": [[token, json.loads(gaps)] for token, gaps in postings.items()]}}}).encode("utf-8")
-    pieces, at = [], 0
-    for start, marker in sorted((text.index(marker), marker) for marker in markers):
-        pieces += [text[at:start].encode("utf-8"), markers[marker]()]
-        at = start + len(marker)
-    return b"".join([*pieces, text[at:].encode("utf-8")])
+def _object(encoded: Mapping[str, str]) -> str:
+    """A JSON object from its keys and their values' JSON, keys sorted (as ``dumps`` writes it)."""
+    return "{" + ",".join(f"{_string(key)}:{value}" for key, value in sorted(encoded.items())) + "}"
 
 
 def _named(stem: str, data: bytes) -> str:
@@ -131,7 +115,7 @@ def read_docs(compact: list[list]) -> list[dict]:
     return docs
 
 
-def pairs(t2s: dict[str, str]) -> str:
+def pairs(t2s: Mapping[str, str]) -> str:
     """The traditional-to-simplified table as one string, each traditional character followed by its
     simplified one (half the bytes of the JSON object). The worker reads it by code point: 633 of the
     simplified characters lie beyond the basic plane (俓 -> 𠇹)."""
@@ -155,12 +139,11 @@ def _batches(items: Iterable[tuple[object, T, int]], limit: int) -> Iterator[lis
         yield batch
 
 
-def split(index: dict, postings_bytes: int = POSTINGS_BYTES, text_bytes: int = TEXT_BYTES,
-          encoded: list[Encoded] | None = None) -> tuple[dict, dict[str, bytes]]:
+def split(index: dict, postings_bytes: int = POSTINGS_BYTES, text_bytes: int = TEXT_BYTES
+          ) -> tuple[dict, dict[str, bytes]]:
     """The lean ``search_index.json`` (the config and the head) and the files of ``search/kb/``
-    (name -> content, in UTF-8) for ``index``, a full index whose ``config.kb`` holds ``t2s`` and ``postings``
-    (kb.search_index.extend_index; postings as ``encoded_postings`` reads them); ``encoded`` as
-    :func:`dumps_whole` takes it."""
+    (name -> content, in UTF-8) for ``index``, a full index whose ``config.kb`` holds ``t2s`` and
+    ``postings`` (as ``encoded_postings`` reads them)."""
     config, docs = index["config"], index["docs"]
     files: dict[str, bytes] = {}
     vocabulary = []
@@ -172,9 +155,9 @@ def split(index: dict, postings_bytes: int = POSTINGS_BYTES, text_bytes: int = T
         files[name] = data
         vocabulary.append([name, [token for token, _, _ in batch]])
     chunks = []
-    texts = ((None, entry.text, entry.size) for entry in (encoded if encoded is not None else map(encode, docs)))
-    for number, batch in enumerate(_batches(texts, text_bytes)):
-        data = b"[" + b",".join(item for _, item, _ in batch) + b"]"
+    encoded = (dumps(doc.get("text", "").replace(ZWSP, "")).encode("utf-8") for doc in docs)
+    for number, batch in enumerate(_batches(((None, text, len(text) + 1) for text in encoded), text_bytes)):
+        data = b"[" + b",".join(text for _, text, _ in batch) + b"]"
         name = _named(f"t{number}", data)
         files[name] = data
         chunks.append([name, len(batch)])

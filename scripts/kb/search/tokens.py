@@ -1,7 +1,7 @@
 """The search index's postings, cut at build time by the rules the search worker applies to queries.
 
-The worker (docs/overrides/assets/javascripts/workers/kb-search.js) used to cut every entry of the
-index when a page opened it: about a second at N = 1,000, on every page load. The build now does
+The worker (docs/overrides/assets/javascripts/workers/kb-search.js) would otherwise cut every entry
+of the index when a page opens it: about a second at N = 1,000, on every page load. The build does
 that once and writes, per token, the entries that hold it. The rules are the worker's `tokenize`,
 in Python:
 
@@ -17,14 +17,10 @@ A browser test cuts the real site's index with the worker's own code and finds t
 
 from __future__ import annotations
 
-import json
 import re
-import sys
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Sequence
-
-from kb.memo import Carry, Table
+from collections.abc import Mapping, Sequence
 
 # Unicode's Script=Han, as \p{Script=Han} matches it in the Chromium the tests drive.
 _HAN_RANGES = ((0x2E80, 0x2E99), (0x2E9B, 0x2EF3), (0x2F00, 0x2FD5), (0x3005, 0x3005), (0x3007, 0x3007),
@@ -85,7 +81,7 @@ def _stem(word: str) -> str:
 class Cutter:
     """The worker's `tokenize` for one index: its separator and its traditional-to-simplified table."""
 
-    def __init__(self, separator: str, t2s: dict[str, str]) -> None:
+    def __init__(self, separator: str, t2s: Mapping[str, str]) -> None:
         self.separator = js_separator(separator)
         self.table = {ord(k): v for k, v in t2s.items() if len(k) == 1}
         chars = "".join(re.escape(chr(k)) for k in sorted(self.table))
@@ -121,33 +117,9 @@ class Cutter:
                     found.append(_stem(token))
         return found
 
-    def counts(self, html: str) -> dict[str, int]:
-        """Each token's count. A token is the one string of its spelling (``sys.intern``): thousands of
-        entries hold 的 or "learning", and what is carried to the next process (kb.memo) then holds
-        each spelling once, not once per entry; at N = 1,000, 0.54 million strings fewer to read back."""
-        return {sys.intern(token): count for token, count in Counter(self.tokens(html)).items()}
-
-
-# Per index (one per language) and entry (title, text): the counted tokens of each field, carried
-# between passes and processes (kb.memo).
-_COUNTED: dict[str, Carry[tuple[str, str], tuple[dict[str, int], dict[str, int]]]] = {}
-# Per index, what the postings were last computed from and what they were: each entry number's
-# counted fields (the objects the carry above hands out, so an entry left alone is known by identity)
-# and each token's postings as JSON. A pass that finds a few entries changed updates the postings of
-# their tokens only, instead of going over every token of every entry and writing each token's
-# postings again (at N = 10,000, 1.5 s per rebuild).
-_FIELDS: dict[str, Table[int, tuple[dict[str, int], dict[str, int]]]] = {}
-_ENCODED: dict[str, Table[str, str]] = {}
-# A pass that finds more than this share of the entries changed computes all postings again.
-UPDATE_AT_MOST = 0.25
-
-
-def _carries(index: str) -> tuple[Carry, Table, Table]:
-    if index not in _COUNTED:
-        _COUNTED[index] = Carry(f"search_tokens.counted.{index}")
-        _FIELDS[index] = Table(f"search_tokens.fields.{index}")
-        _ENCODED[index] = Table(f"search_tokens.encoded.{index}")
-    return _COUNTED[index], _FIELDS[index], _ENCODED[index]
+    def counts(self, html: str) -> Counter[str]:
+        """Each token of ``html`` and how often it occurs."""
+        return Counter(self.tokens(html))
 
 
 def encode(gaps: Sequence[int]) -> str:
@@ -155,91 +127,23 @@ def encode(gaps: Sequence[int]) -> str:
     return "[" + ",".join(map(str, gaps)) + "]"
 
 
-def _gaps(pairs: Iterable[tuple[int, int]]) -> list[int]:
-    """(entry, code) pairs, entries ascending, as gaps and codes."""
-    gaps, last = [], 0
-    for position, code in pairs:
-        gaps += (position - last, code)
-        last = position
-    return gaps
-
-
-def postings(docs: Sequence[dict], separator: str, t2s: dict[str, str], index: str = "") -> dict[str, str]:
+def postings(docs: Sequence[Mapping], separator: str, t2s: Mapping[str, str]) -> dict[str, str]:
     """Token -> its postings as JSON (``encode``), for the index's ``docs``, tokens in code point order.
 
     A token's postings are ``[gap, code, gap, code, ...]``, a pair per field of an entry holding it:
     ``gap`` is the entry's number minus that of the pair before (entries ascend; a first pair's gap is
     the number itself), ``code`` is twice the count plus the field (0 the title, 1 the text), the
     title's pair before the text's. Gaps keep the numbers short: half the size of plain (entry, field,
-    count) triples. This is what the worker's own cut gives; ``index`` names the index, so that each
-    language carries its own counts. When few entries changed since the last pass over the same
-    index, only their tokens' postings are computed again (the same result, see ``UPDATE_AT_MOST``)."""
+    count) triples. This is what the worker's own cut (its ``cut``) gives."""
     cutter = Cutter(separator, t2s)
-    counted, fields_of, encoded = _carries(index)
-    counted.start((separator, tuple(sorted(cutter.table.items()))))
-    fields = [counted.get((doc.get("title") or "", doc.get("text") or ""),
-                          lambda d=doc: (cutter.counts(d.get("title") or ""), cutter.counts(d.get("text") or "")))
-              for doc in docs]
-    # The postings held are always those of the fields held, whatever the pass that computed them.
-    before = len(fields_of)
-    changed = [n for n in range(max(before, len(fields)))
-               if n >= before or n >= len(fields) or (fields_of[n] is not fields[n] and fields_of[n] != fields[n])]
-    if before and len(changed) <= UPDATE_AT_MOST * len(fields):
-        _update(fields, changed, fields_of, encoded)
-    else:
-        _compute(fields, encoded)
-    for n in changed:
-        if n < len(fields):
-            fields_of[n] = fields[n]
-        else:
-            fields_of.pop(n)
-    return dict(sorted(encoded.items()))
-
-
-def _compute(fields: list, encoded: Table) -> None:
-    """Every token's postings from every entry's counted fields."""
     found: dict[str, list[int]] = {}
     last: dict[str, int] = {}
-    for position, pair in enumerate(fields):
-        for field, counted in enumerate(pair):
-            for token, count in counted.items():
-                entries = found.get(token)
-                if entries is None:
-                    found[token] = entries = []
-                entries += (position - last.get(token, 0), count * 2 + field)
+    for position, doc in enumerate(docs):
+        for field, key in enumerate(("title", "text")):
+            for token, count in cutter.counts(doc.get(key) or "").items():
+                gaps = found.get(token)
+                if gaps is None:
+                    found[token] = gaps = []
+                gaps += (position - last.get(token, 0), count * 2 + field)
                 last[token] = position
-    for token in [token for token in encoded if token not in found]:
-        encoded.pop(token)
-    for token, gaps in found.items():
-        text = encode(gaps)
-        if encoded.get(token) != text:
-            encoded[token] = text
-
-
-def _update(fields: list, changed: list[int], fields_of: Table, encoded: Table) -> None:
-    """The postings of the tokens of the ``changed`` entries (as they were and as they are) whose pairs
-    in those entries changed: an edit to a paragraph leaves most of its tokens' postings as they were
-    (的 or "learning", with thousands of entries each)."""
-    gone = set(changed)
-    added: dict[str, list[tuple[int, int]]] = {}  # token -> the changed entries' pairs, as they are now
-    before: dict[str, list[tuple[int, int]]] = {}  # and as they were
-    for n in changed:
-        for found, entry in ((added, fields[n] if n < len(fields) else None), (before, fields_of.get(n))):
-            for field, counted in enumerate(entry or ()):
-                for token, count in counted.items():
-                    found.setdefault(token, []).append((n, count * 2 + field))
-    for token in before.keys() | added.keys():
-        if before.get(token) == added.get(token):
-            continue
-        pairs, position = [], 0
-        previous = json.loads(encoded[token]) if token in encoded else []
-        for at in range(0, len(previous), 2):
-            position += previous[at]
-            if position not in gone:
-                pairs.append((position, previous[at + 1]))
-        pairs += added.get(token, ())
-        if pairs:
-            pairs.sort(key=lambda pair: (pair[0], pair[1] & 1))  # by entry, then the title's pair first
-            encoded[token] = encode(_gaps(pairs))
-        else:
-            encoded.pop(token)
+    return {token: encode(found[token]) for token in sorted(found)}
