@@ -58,7 +58,7 @@ def test_write_index_writes_the_lean_head_the_shards_and_the_whole_index_and_the
         ("answers/index.html", "All", 0.5), ("answers/index.html#all", "All", 0.5)]
     assert {k: v for k, v in whole["config"].items() if k != "kb"} == CONFIG
     postings = dict(whole["config"]["kb"]["postings"])
-    assert postings["学习"] == [0, 2, 1, 3]  # the traditional title found as simplified, then entry 1's text
+    assert postings["学习"] == [0, 4, 1, 5]  # the traditional title found as simplified, then entry 1's text
     assert "other" not in postings and "404" not in postings
     assert whole["config"]["kb"]["t2s"]["學"] == "学"
     joined = join(root / "search")

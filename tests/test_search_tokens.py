@@ -30,12 +30,12 @@ def test_the_separator_gets_javascripts_whitespace_inside_and_outside_a_class():
 
 def test_the_cut_follows_the_workers_rules():
     cut = Cutter(SEPARATOR, T2S).tokens
-    expected = [["deep", "network", "gpu", "it"],
+    expected = [["deep", "network", "gpus", "it"],                          # Snowball keeps -us
                 ["深度学习", "的", "gpu"],                                   # NFKC, traditional made simplified
-                ["c++", "c#", "e", "mail", "x", "y", "quoted", "tis"],
+                ["c++", "c#", "e", "mail", "x", "y", "quot", "tis"],
                 ["深度", "学习's"],                                         # Han: trimmed, never stemmed
-                ["glass", "study", "bia", "is"],
-                ["οδος", "deep", "カタカナ", "a", "b", "a", "b", "i", "stanbul", "2012年", "〇七"]]
+                ["glass", "studi", "bias", "is"],
+                ["οδος", "deep", "カタカナ", "a", "b", "a", "b", "istanbul", "2012年", "〇七"]]
     assert [cut(text) for text in CASES] == expected
 
 
@@ -45,18 +45,36 @@ def test_postings_give_gaps_and_codes_tokens_in_code_point_order():
     found = postings(docs, SEPARATOR, {})
     assert list(found) == ["deep", "net", "other", "深度"]
     assert {token: json.loads(gaps) for token, gaps in found.items()} == {
-        "deep": [0, 2, 0, 3, 2, 5],   # entry 0 title once, entry 0 text once, entry 2 text twice
-        "net": [0, 3, 2, 2],           # entry 0 text once, entry 2 (gap 2) title once
-        "other": [1, 2],
-        "深度": [2, 3],
+        "deep": [0, 4, 0, 5, 2, 9],   # code = 4 * count + field: entry 0 title once, text once, entry 2 text twice
+        "net": [0, 5, 2, 4],           # entry 0 text once, entry 2 (gap 2) title once
+        "other": [1, 4],
+        "深度": [2, 5],
     }
-    assert found["deep"] == json.dumps([0, 2, 0, 3, 2, 5], separators=(",", ":"))
+    assert found["deep"] == json.dumps([0, 4, 0, 5, 2, 9], separators=(",", ":"))
 
 
 def test_an_entry_without_title_or_text_holds_no_token_and_keeps_its_number():
     found = postings([{"title": "", "text": ""}, {"location": "x.html"}, {"title": "deep"}], SEPARATOR, {})
-    assert found == {"deep": "[2,2]"}
+    assert found == {"deep": "[2,4]"}
 
 
 def test_traditional_characters_are_indexed_as_simplified():
-    assert postings([{"title": "深度學習", "text": "學"}], SEPARATOR, T2S) == {"学": "[0,3]", "深度学习": "[0,2]"}
+    assert postings([{"title": "深度學習", "text": "學"}], SEPARATOR, T2S) == {"学": "[0,5]", "深度学习": "[0,4]"}
+
+
+def test_english_words_are_stemmed_by_snowball_and_diacritics_folded():
+    cut = Cutter(SEPARATOR, T2S).tokens
+    assert cut("generalize generalization generalizations") == ["general"] * 3
+    assert cut("Gödel GÖDEL Godel naïve") == ["godel", "godel", "godel", "naiv"]
+    assert cut("Moore's laws") == ["moor", "law"]
+
+
+def test_metadata_and_the_other_language_are_fields_of_their_own():
+    found = postings([{"title": "t", "text": "a", "meta": "b", "other": "c"}], SEPARATOR, {})
+    assert found == {"t": "[0,4]", "a": "[0,5]", "b": "[0,6]", "c": "[0,7]"}
+
+
+def test_the_workers_stemmer_is_the_one_generated_from_snowballstemmer():
+    from kb.search.stemmer_js import WORKER, current, generated
+
+    assert current(WORKER.read_text(encoding="utf-8")) == generated()

@@ -74,13 +74,51 @@ def material_config(search_dir: Path) -> dict:
     return {key: value for key, value in config.items() if key != "kb"}
 
 
+def other_site(site_dir: Path, exclude: Sequence[str] = ()) -> Path | None:
+    """The site in the other language, whose pages pair with this one's by path: the first folder
+    of ``exclude`` that holds a site (``en/`` beside the Chinese site), else the folder that holds
+    this one (the Chinese site around ``en/``); None when there is none."""
+    for name in exclude:
+        if (site_dir / name / "index.html").is_file():
+            return site_dir / name
+    parent = site_dir.parent
+    if site_dir.name in ("en", "zh") and (parent / "index.html").is_file():
+        return parent
+    return None
+
+
+def other_text(path: Path, url: str, segmenter: Segmenter) -> str:
+    """The paired page in the other language as one text (its titles, metadata and texts)."""
+    if not path.is_file():
+        return ""
+    entries = page_entries(path.read_text(encoding="utf-8"), url, segmenter)
+    return " ".join(part for entry in entries for part in (entry["title"], entry.get("meta", ""), entry["text"])
+                    if part)
+
+
+def pairs_other(url: str, boost: float | None) -> bool:
+    """Whether a page's entry carries its paired page's text: the pages that are a reader's entries
+    (answers and the like), not the aggregate pages (lists, glossary, stances: those carry a boost),
+    which would only quote the other language again."""
+    return boost is None and not url.endswith("index.html")
+
+
 def build_index(site_dir: Path, segmenter: Segmenter, boosts: Mapping[str, float] = {},
                 exclude: Sequence[str] = ()) -> dict:
     """The whole index of the site in ``site_dir``: ``{"config": {..., "kb": {"t2s", "postings"}},
-    "docs": [...]}``, postings as token -> JSON (kb.search.tokens)."""
+    "docs": [...]}``, postings as token -> JSON (kb.search.tokens). A page's own entry (not its
+    sections) also holds ``other``, the text of the same path in the other language's site
+    (``other_site``), cut into postings of their own field but never shown: a Chinese query finds
+    the English page of the answer that says it, and the reader stays in the site's language."""
     config = material_config(site_dir / "search")
-    docs = [entry for url, path in pages(site_dir, exclude)
-            for entry in page_entries(path.read_text(encoding="utf-8"), url, segmenter, boosts.get(url))]
+    other = other_site(site_dir, exclude)
+    docs = []
+    for url, path in pages(site_dir, exclude):
+        entries = page_entries(path.read_text(encoding="utf-8"), url, segmenter, boosts.get(url))
+        if other is not None and entries and entries[0]["location"] == url and pairs_other(url, boosts.get(url)):
+            if found := other_text(other / url, url, segmenter):
+                entries[0]["other"] = found
+        docs += entries
     t2s = traditional_to_simplified()
     config["kb"] = {"t2s": t2s, "postings": postings(docs, config["separator"], t2s)}
     return {"config": config, "docs": docs}

@@ -149,18 +149,57 @@ def _heading_id(attributes: str) -> str | None:
     return None if found is None else html.unescape(next(g for g in found.groups() if g is not None))
 
 
+_META = re.compile(r'<div class="kb-meta">(.*?)</div>', re.S)
+_META_P = re.compile(r"<p>(.*?)</p>", re.S)
+_LABEL = re.compile(r'<span class="kb-meta__label">(.*?)</span>', re.S)
+_AUTHOR_LABELS = ("作者", "author")
+_MARK = "\ue000"  # where the metadata stood, to find the section that held it
+
+
+def _plain(fragment: str) -> str:
+    return _SPACE.sub(" ", html.unescape(_TAG.sub("", fragment))).strip()
+
+
+def metadata(content: str) -> tuple[str, str, str]:
+    """``content`` without its answer metadata (``<div class="kb-meta">``: author, stance, themes,
+    question), that metadata as plain text, and the author's name ("" when there is none). The
+    metadata stays searchable (the entry's ``meta``, cut with its text) but is not shown as a
+    preview; the author is shown with the matched sentence."""
+    found = _META.search(content)
+    if found is None:
+        return content, "", ""
+    author = ""
+    for paragraph in _META_P.findall(found[1]):
+        label = _LABEL.search(paragraph)
+        if label and _plain(label[1]).lower() in _AUTHOR_LABELS:
+            author = _plain(_LABEL.sub("", paragraph, count=1))
+            break
+    meta = html.escape(_plain(_LABEL.sub(lambda m: m[0] + " ", found[1])), quote=False)
+    return content[:found.start()] + _MARK + content[found.end():], meta, author
+
+
 def page_entries(page: str, url: str, segmenter: Segmenter, boost: float | None = None) -> list[dict]:
     """The index's entries of one built page (``page`` its HTML, ``url`` its path from the site's
-    root), Han cut into words; none for a page without an article."""
+    root), Han cut into words; none for a page without an article. An answer's metadata is the
+    ``meta`` of the section that held it (see ``metadata``), its author the ``author`` of that
+    section and of the page's entry."""
     content = article(page)
     if content is None:
         return []
     if "data-search-exclude" in content:
         content = without_excluded(content)
+    content, meta, author = metadata(content)
     entries: list[dict] = sections(content, url, page_title(page))
     for entry in entries:
+        if _MARK in entry["text"]:
+            entry["text"] = _EMPTY.sub("", entry["text"].replace(_MARK, "")).strip()
+            entry["meta"] = segment(meta, segmenter)
+            if author:
+                entry["author"] = author
         entry["title"] = segment(entry["title"], segmenter)
         entry["text"] = segment(entry["text"], segmenter)
         if boost is not None:
             entry["boost"] = boost
+    if author and entries and entries[0]["location"] == url:
+        entries[0]["author"] = author
     return entries

@@ -36,7 +36,7 @@ from kb.search.text import ZWSP
 FOLDER = "kb"  # inside the site's search/ folder
 POSTINGS_BYTES = 128_000
 TEXT_BYTES = 128_000
-EXTRA = ("tags", "boost")  # what an entry may have besides its location, title and text
+EXTRA = ("tags", "boost", "author")  # what an entry may have besides its location, title and text
 T = TypeVar("T")
 
 

@@ -6,11 +6,15 @@ that once and writes, per token, the entries that hold it. The rules are the wor
 in Python:
 
 - tags stripped and five entities decoded, in the worker's order;
-- NFKC, lower case, curly apostrophes made straight, traditional characters made simplified;
+- NFKC, lower case, curly apostrophes made straight, traditional characters made simplified; then,
+  in text that is not ASCII, diacritics folded: NFKD, combining marks (Mn) dropped, NFC (Gödel ->
+  godel, naïve -> naive);
 - split at the index's ``separator`` (a JavaScript pattern: ``\\s`` is given JavaScript's meaning);
 - a part with a Han character is one token; any other part is split at every run of characters that
   are not letters, digits, ``'``, ``+`` or ``#``;
-- apostrophes trimmed, then possessives and plurals of non-Han words stemmed.
+- apostrophes trimmed; a token of ASCII letters (and apostrophes) stemmed by Snowball's English
+  stemmer (snowballstemmer; the worker holds the same algorithm, kb.search.stemmer_js), any other
+  non-Han token has its possessive and plural trimmed.
 
 A browser test cuts the real site's index with the worker's own code and finds these postings.
 """
@@ -21,6 +25,9 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
+
+import snowballstemmer
 
 # Unicode's Script=Han, as \p{Script=Han} matches it in the Chromium the tests drive.
 _HAN_RANGES = ((0x2E80, 0x2E99), (0x2E9B, 0x2EF3), (0x2F00, 0x2FD5), (0x3005, 0x3005), (0x3007, 0x3007),
@@ -64,7 +71,31 @@ def _strip_tags(html: str) -> str:
     return text
 
 
-def _stem(word: str) -> str:
+_LATIN = re.compile(r"[a-z']+")
+_ENGLISH = snowballstemmer.stemmer("english")
+# Combining marks (Mn), dropped after NFKD: the worker's \p{Mn}.
+_MARKS = re.compile("[" + "".join(re.escape(chr(c)) for c in range(0x110000)
+                                  if unicodedata.category(chr(c)) == "Mn") + "]")
+FIELDS = 4  # title, text, metadata, the paired page in the other language
+
+
+def fold(text: str) -> str:
+    """Diacritics dropped: NFKD, combining marks removed, NFC (as the worker's ``fold``)."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    if not _MARKS.search(decomposed):
+        return text
+    return unicodedata.normalize("NFC", _MARKS.sub("", decomposed))
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    """A token as the index holds it: English words by Snowball, other non-Han words lightly."""
+    if _LATIN.fullmatch(word):
+        return _ENGLISH.stemWord(word) or word
+    return _light_stem(word)
+
+
+def _light_stem(word: str) -> str:
     if word[-1] not in "sS" or HAN.search(word):
         return word
     if word.endswith("'s"):
@@ -95,6 +126,7 @@ class Cutter:
             text = text.replace("’", "'").replace("‘", "'")
             if self.traditional and self.traditional.search(text):
                 text = text.translate(self.table)
+            text = fold(text)
         return text
 
     def tokens(self, html: str) -> list[str]:
@@ -104,7 +136,7 @@ class Cutter:
                 continue
             if part.isascii():
                 if part.isalnum():  # the common case in English: one plain word
-                    found.append(_stem(part) if part[-1] == "s" else part)
+                    found.append(stem(part))
                     continue
             elif HAN.search(part):  # one token, never stemmed
                 part = part.strip("'")
@@ -114,12 +146,17 @@ class Cutter:
             for token in _NOT_WORD.split(part):
                 token = token.strip("'")
                 if token:
-                    found.append(_stem(token))
+                    found.append(stem(token))
         return found
 
     def counts(self, html: str) -> Counter[str]:
         """Each token of ``html`` and how often it occurs."""
         return Counter(self.tokens(html))
+
+
+def field_texts(doc: Mapping) -> tuple[str, str, str, str]:
+    """An entry's title, text, metadata and other-language text, the fields as they are cut."""
+    return doc.get("title") or "", doc.get("text") or "", doc.get("meta") or "", doc.get("other") or ""
 
 
 def encode(gaps: Sequence[int]) -> str:
@@ -132,18 +169,19 @@ def postings(docs: Sequence[Mapping], separator: str, t2s: Mapping[str, str]) ->
 
     A token's postings are ``[gap, code, gap, code, ...]``, a pair per field of an entry holding it:
     ``gap`` is the entry's number minus that of the pair before (entries ascend; a first pair's gap is
-    the number itself), ``code`` is twice the count plus the field (0 the title, 1 the text), the
-    title's pair before the text's. Gaps keep the numbers short: half the size of plain (entry, field,
+    the number itself), ``code`` is four times the count plus the field (0 the title, 1 the text,
+    2 the entry's ``meta``, 3 ``other``: the text of the paired page in the other language), in
+    that order. Gaps keep the numbers short: half the size of plain (entry, field,
     count) triples. This is what the worker's own cut (its ``cut``) gives."""
     cutter = Cutter(separator, t2s)
     found: dict[str, list[int]] = {}
     last: dict[str, int] = {}
     for position, doc in enumerate(docs):
-        for field, key in enumerate(("title", "text")):
-            for token, count in cutter.counts(doc.get(key) or "").items():
+        for field, text in enumerate(field_texts(doc)):
+            for token, count in cutter.counts(text).items():
                 gaps = found.get(token)
                 if gaps is None:
                     found[token] = gaps = []
-                gaps += (position - last.get(token, 0), count * 2 + field)
+                gaps += (position - last.get(token, 0), count * FIELDS + field)
                 last[token] = position
     return {token: encode(found[token]) for token in sorted(found)}
