@@ -9,14 +9,16 @@ from pathlib import Path
 
 import pytest
 
-from kb.cli import GC_THRESHOLD, main
-from kb.load import load
-from kb.validate import check
+from kb.cli import main
+from kb.content.load import load
+from kb.content.validate import check
 
 from support.site import MINI, ROOT
 
 A = "answers/100/alpha.md"
 A_EN = "answers/100/alpha.en.md"
+B = "answers/100/beta.md"
+G = "answers/100/gamma.md"
 TERMS = "glossary/terms.yml"
 THEMES = "glossary/themes.yml"
 STANCES = "glossary/stances.yml"
@@ -55,8 +57,8 @@ FAULTS = {
         f"{A}:4: order: expected a whole number, got text"),
     "unknown key with a suggestion": (
         A, "stance: not-maths", "stance: not-maths\nstanse: x",
-        f"{A}:14: stanse: unknown key 'stanse'; allowed: added, author, id, order, question, source, stance, summary, "
-        "themes, title; did you mean 'stance'?"),
+        f"{A}:14: stanse: unknown key 'stanse'; allowed: added, author, id, order, positions, question, source, "
+        "stance, summary, themes, title; did you mean 'stance'?"),
     "id that is not a slug": (
         A, "id: alpha", "id: Alpha_1",
         f"{A}:2: id: 'Alpha_1' does not match [a-z0-9]+(-[a-z0-9]+)* (lowercase letters, digits and single hyphens)"),
@@ -76,7 +78,7 @@ FAULTS = {
         A, "order: 1", "order: &n 1\nx: *n",
         f"{A}:5: yaml: anchors and aliases (&name, *name) are not allowed in content files; write the value out"),
     "front-matter not closed": (
-        A, "added: 2026-11-24\n---", "added: 2026-11-24\n",
+        A, "quote: 核方法不难\n---", "quote: 核方法不难\n",
         f"{A}:1: front-matter: not closed; add a line '---' after the YAML"),
     "a date that is not in the calendar": (
         A, "added: 2026-11-24", "added: 2026-02-30",
@@ -89,7 +91,7 @@ FAULTS = {
         f"{A}:16: added: '2026-11-24 10:00:00' has a time of day; write the date only, YYYY-MM-DD"),
     "empty body": (
         A, "核方法不难，核心是理解问题。\n\n第二段，**这是加粗**后。", "",
-        f"{A}:18: body: is empty; paste the author's text below the front-matter"),
+        f"{A}:23: body: is empty; paste the author's text below the front-matter"),
     "translation with a paragraph too many": (
         A_EN, "Second paragraph", "An extra paragraph.\n\nSecond paragraph",
         f"{A_EN}:4: paragraphs: has 3 paragraphs but alpha.md has 2; translate paragraph for paragraph"),
@@ -125,18 +127,39 @@ FAULTS = {
     "term with a missing language": (
         TERMS, "  en: kernel method\n", "",
         f"{TERMS}:1: en: missing; required (text)"),
-    "stance position on an unknown sub-question": (
-        STANCES, 'positions: {maths: "no"}', 'positions: {math: "no"}',
-        f"{STANCES}:4: positions: unknown sub-question 'math'; did you mean 'maths'?; allowed: code, maths"),
-    "stance position that is not yes, partly or no": (
-        STANCES, 'positions: {maths: "no"}', "positions: {maths: maybe}",
-        f"{STANCES}:4: positions.maths: 'maybe' is not allowed; allowed: yes, partly, no"),
+    "a stance that still takes positions (they belong to entries now)": (
+        STANCES, "maths.}\n", "maths.}\n  positions: {maths: \"no\"}\n",
+        f"{STANCES}:4: positions: unknown key 'positions'; allowed: description, id, label; "
+        "did you mean 'description'?"),
+    "position on an unknown sub-question": (
+        B, "  - subquestion: maths", "  - subquestion: math",
+        f"{B}:15: positions.subquestion: unknown sub-question 'math'; did you mean 'maths'?; allowed: code, maths"),
+    "two positions on one sub-question": (
+        B, "  - subquestion: code", "  - subquestion: maths",
+        f"{B}:19: positions.subquestion: 'maths' has two positions; give one per sub-question"),
+    "position citing a paragraph past the last": (
+        B, "    paragraph: 1\n    quote: 代码才难", "    paragraph: 2\n    quote: 代码才难",
+        f"{B}:21: positions.paragraph: 2 is past the last paragraph; the entry has 1"),
+    "position whose quote is not in its paragraph": (
+        B, "quote: 代码才难", "quote: 数学才难",
+        f"{B}:22: positions.quote: is not in paragraph 1; quote the author's words verbatim as evidence for the "
+        "position"),
+    "position quoting another paragraph than the one it cites": (
+        A, "    paragraph: 1\n", "    paragraph: 2\n",
+        f"{A}:21: positions.quote: is not in paragraph 2; quote the author's words verbatim as evidence for the "
+        "position"),
+    "position that is not yes, partly or no": (
+        G, "position: partly", "position: maybe",
+        f"{G}:16: positions.position: 'maybe' is not allowed; allowed: yes, partly, no"),
+    "position without its evidence": (
+        G, "    quote: 还是代码\n", "",
+        f"{G}:15: positions.quote: missing; required (text)"),
     "theme defined twice": (
         THEMES, "- id: practice", "- id: maths",
         f"{THEMES}:5: id: 'maths' is defined twice"),
     "script tag in a body": (
         A, "第二段，**这是加粗**后。", "第二段<script>alert(1)</script>",
-        f"{A}:21: body: HTML tag <script> is not allowed; allowed: a, abbr, b, br, cite, code, del, em, i, ins, "
+        f"{A}:26: body: HTML tag <script> is not allowed; allowed: a, abbr, b, br, cite, code, del, em, i, ins, "
         "kbd, mark, q, s, small, span, strong, sub, sup, u (or write Markdown)"),
     "iframe in a translation": (
         A_EN, "Second paragraph, bold", '<iframe src="https://x.org"></iframe> Second paragraph, bold',
@@ -144,30 +167,30 @@ FAULTS = {
         "ins, kbd, mark, q, s, small, span, strong, sub, sup, u (or write Markdown)"),
     "style tag": (
         A, "第二段，", "<style>body{display:none}</style>第二段，",
-        f"{A}:21: body: HTML tag <style> is not allowed; allowed: a, abbr, b, br, cite, code, del, em, i, ins, "
+        f"{A}:26: body: HTML tag <style> is not allowed; allowed: a, abbr, b, br, cite, code, del, em, i, ins, "
         "kbd, mark, q, s, small, span, strong, sub, sup, u (or write Markdown)"),
     "object tag": (
         A, "第二段，", '<object data="x.swf"></object>第二段，',
-        f"{A}:21: body: HTML tag <object> is not allowed; allowed: a, abbr, b, br, cite, code, del, em, i, "
+        f"{A}:26: body: HTML tag <object> is not allowed; allowed: a, abbr, b, br, cite, code, del, em, i, "
         "ins, kbd, mark, q, s, small, span, strong, sub, sup, u (or write Markdown)"),
     "event-handler attribute": (
         A, "第二段，", '<span onmouseover="alert(1)">第二段</span>，',
-        f"{A}:21: body: event-handler attribute onmouseover= on <span> is not allowed"),
+        f"{A}:26: body: event-handler attribute onmouseover= on <span> is not allowed"),
     "javascript: link": (
-        A, "核方法不难", "[核方法](javascript:alert(1))不难",
-        f"{A}:19: body: javascript: URL in a Markdown link or image is not allowed; use an https:// link"),
+        A, "核方法不难，", "[核方法](javascript:alert(1))不难，",
+        f"{A}:24: body: javascript: URL in a Markdown link or image is not allowed; use an https:// link"),
     "data: image": (
         A_EN, "Second paragraph", "![x](data:image/svg+xml;base64,PHN2Zz4=) Second paragraph",
         f"{A_EN}:7: body: data: URL in a Markdown link or image is not allowed; use an https:// link"),
     "attribute list": (
         A, "第二段，", '第二段 {: onclick="alert(1)" }，',
-        f'{A}:21: body: attribute list {{: onclick="alert(1)" }} is not allowed in content; write plain Markdown'),
+        f'{A}:26: body: attribute list {{: onclick="alert(1)" }} is not allowed in content; write plain Markdown'),
     "HTML in a title": (
         A, "title: {zh: 数学不难,", "title: {zh: \"数学<img src=x>不难\",",
         f"{A}:11: title.zh: HTML (<img src=x>) is not allowed in front-matter text; write plain text"),
     "placeholder left in a body": (
         A, "第二段，**这是加粗**后。", "KB-PLACEHOLDER：把作者的原文粘贴在这里。",
-        f"{A}:21: body: still holds the placeholder written by `kb new`; replace it with the text, "
+        f"{A}:26: body: still holds the placeholder written by `kb new`; replace it with the text, "
         "one blank line between paragraphs"),
     "unknown key in a translation's front-matter": (
         A_EN, "translates: [", "translate: [",
@@ -260,53 +283,7 @@ def test_kb_build_on_a_broken_collection_prints_errors_without_a_traceback(mini)
     assert result.returncode == 1
     assert f"{A}:13: stance: unknown stance 'nope'" in result.stderr
     assert "Traceback" not in result.stderr
-    assert not (mini / "docs").exists()  # nothing generated from a broken collection
-
-
-TEARDOWN = """import atexit, sys
-atexit.register(lambda: print("interpreter teardown", file=sys.stderr))
-from kb.cli import run
-sys.argv = ["kb", *sys.argv[1:]]
-run()
-"""
-
-
-def test_kb_check_ends_its_process_at_once_with_its_output_and_exit_code(mini, tmp_path):
-    ok = subprocess.run([sys.executable, "-c", TEARDOWN, "check", str(mini)], capture_output=True, text=True)
-    assert ok.returncode == 0
-    assert "collection is valid" in ok.stdout  # flushed before the process ended
-    assert "interpreter teardown" not in ok.stderr  # no freeing the build's objects one by one
-    edit(mini, A, "stance: not-maths", "stance: nope")
-    broken = subprocess.run([sys.executable, "-c", TEARDOWN, "generate", "--root", str(mini)],
-                            capture_output=True, text=True)
-    assert broken.returncode == 1
-    assert f"{A}:13: stance: unknown stance 'nope'" in broken.stderr
-    assert "interpreter teardown" not in broken.stderr
-    other = subprocess.run([sys.executable, "-c", TEARDOWN, "terms", "--root", str(mini)],
-                           capture_output=True, text=True)
-    assert other.returncode == 2  # nothing to do without --suggest; other commands end as usual
-    assert "interpreter teardown" in other.stderr
-
-
-THRESHOLD = """import gc, sys
-from kb import cli
-cli.main = lambda argv: print(*gc.get_threshold()) or 0
-sys.argv = ["kb", *sys.argv[1:]]
-cli.run()
-"""
-
-
-def test_commands_that_end_at_once_collect_reference_cycles_less_often():
-    def threshold(*argv: str) -> tuple[int, ...]:
-        done = subprocess.run([sys.executable, "-c", THRESHOLD, *argv], capture_output=True, text=True, check=True)
-        return tuple(int(n) for n in done.stdout.split())
-
-    default = subprocess.run([sys.executable, "-c", "import gc; print(*gc.get_threshold())"],
-                             capture_output=True, text=True, check=True).stdout
-    serve = threshold("serve")
-    assert serve == tuple(int(n) for n in default.split())  # a long-lived process keeps Python's
-    assert threshold("build", "--full") == threshold("generate") == threshold("check") == GC_THRESHOLD
-    assert serve != GC_THRESHOLD
+    assert not (mini / "build").exists()  # nothing generated from a broken collection
 
 
 def test_the_fixture_is_untouched_by_the_tests():

@@ -15,9 +15,9 @@ import pytest
 import yaml
 
 from kb.cli import main
-from kb.jsonschema import FILES, schemas
-from kb.load import load
-from kb.validate import check
+from kb.content.jsonschema import FILES, schemas
+from kb.content.load import load
+from kb.content.validate import check
 
 from support.site import ROOT, project_with
 
@@ -98,16 +98,24 @@ def test_the_schemas_accept_the_real_collection_and_reject_a_bad_entry():
                          ("terms", "glossary/terms.yml"), ("question", "answers/41168257/question.yml")):
         schema = json.loads((ROOT / f"schema/{name}.schema.json").read_text(encoding="utf-8"))
         jsonschema.validate(yaml.safe_load((ROOT / target).read_text(encoding="utf-8")), schema)
-    bad = _front_matter(ROOT / "answers/41168257/wuhou.md") | {"stance": "Not A Slug", "colour": "red"}
+    entry = _front_matter(ROOT / "answers/41168257/wuhou.md")
     with pytest.raises(jsonschema.ValidationError):
-        jsonschema.validate(bad, answer)
+        jsonschema.validate(entry | {"stance": "Not A Slug", "colour": "red"}, answer)
+    assert entry["positions"], "the entry takes positions; the next check needs one"
+    unquoted = {key: value for key, value in entry["positions"][0].items() if key != "quote"}
+    with pytest.raises(jsonschema.ValidationError, match="'quote' is a required property"):
+        jsonschema.validate(entry | {"positions": [unquoted]}, answer)  # a position needs its evidence
+    stances = json.loads((ROOT / "schema/stances.schema.json").read_text(encoding="utf-8"))
+    stance = yaml.safe_load((ROOT / "glossary/stances.yml").read_text(encoding="utf-8"))[0]
+    with pytest.raises(jsonschema.ValidationError):  # positions belong to entries, not to stances
+        jsonschema.validate([stance | {"positions": {"rigour": "no"}}], stances)
 
 
 def test_a_rejected_collection_leaves_the_previously_built_site_untouched(mini, tmp_path):
     project = project_with(tmp_path, mini)
     build = [sys.executable, "-m", "kb", "build", "--root", str(project)]
     subprocess.run(build, check=True, capture_output=True)
-    site_before, generated_before = _tree(project / "site"), _tree(project / "docs/_generated")
+    site_before, staged_before = _tree(project / "site"), _tree(project / "build/docs")
     assert "answers/alpha.html" in site_before and "en/answers/alpha.html" in site_before
     path = project / "answers/100/alpha.md"
     path.write_text(path.read_text(encoding="utf-8").replace("stance: not-maths", "stance: nope"), encoding="utf-8")
@@ -116,4 +124,4 @@ def test_a_rejected_collection_leaves_the_previously_built_site_untouched(mini, 
     assert "answers/100/alpha.md:13: stance: unknown stance 'nope'" in result.stderr
     assert "Traceback" not in result.stderr
     assert _tree(project / "site") == site_before
-    assert _tree(project / "docs/_generated") == generated_before
+    assert _tree(project / "build/docs") == staged_before

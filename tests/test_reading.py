@@ -16,14 +16,14 @@ from xml.etree import ElementTree as ET
 
 import pytest
 
-from kb.derive import derive
-from kb.feed import LIMIT, newest
-from kb.load import load
-from kb.model import LANGS
-from kb.render import render_site
-from kb.search_index import read_index
-from kb.search_shards import pairs, read_docs
-from kb.viewmap import SHOWN, MapText, viewpoint_svg, wrap
+from kb.content.load import load
+from kb.content.model import LANGS
+from kb.derive.indexes import derive
+from kb.render.feed import FEED_PATH, LIMIT, newest
+from kb.render.pages import render_site
+from kb.render.viewmap import SHOWN, MapText, viewpoint_svg, wrap
+from kb.search.index import read_index
+from kb.search.shards import EXTRA, pairs, read_docs
 
 from support.site import ROOT, article, page, soup
 
@@ -84,6 +84,56 @@ def test_the_map_places_every_entry_in_its_stance_column_once_per_theme(site, la
     assert {a["href"] for a in svg.select('a[href^="#"]')} == {f"#{a.stance}" for a in ANSWERS}
     assert {a["href"] for a in svg.select('a[href^="../themes/"]')} == {
         f"../themes/{t}.html" for a in ANSWERS for t in a.themes}
+
+
+def _map_positions(root: Path, lang: str) -> tuple[dict[str, list], dict[str, list[str]]]:
+    """The viewpoint map page's table (entry id -> (verdict, tooltip) per sub-question) and cards
+    (entry id -> verdict per sub-question), as generated for ``root``."""
+    from bs4 import BeautifulSoup
+
+    ix = derive(load(root).collection)
+    text = next(p.data for p in render_site(ix, lang) if p.path == "stances/index.md").decode("utf-8")
+    table = {}
+    for line in text.splitlines():
+        if row := re.match(r"\| \[.*?\]\(\.\./answers/([a-z0-9-]+)\.md", line):
+            cells = BeautifulSoup(line, "html.parser").select("span.kb-pos")
+            table[row[1]] = [(_verdict(cell), cell["title"]) for cell in cells]
+    doc = BeautifulSoup(text, "html.parser")
+    cards = {}
+    for card in doc.select("ol.kb-map-cards > li"):
+        entry = re.search(r"\(\.\./answers/([a-z0-9-]+)\.md", card.get_text())[1]
+        cards[entry] = [_verdict(cell) for cell in card.select("dl.kb-card__positions span.kb-pos")]
+    return table, cards
+
+
+def _verdict(cell) -> str:
+    (verdict,) = [c.removeprefix("kb-pos--") for c in cell["class"] if c.startswith("kb-pos--")]
+    return verdict
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_map_shows_each_entrys_own_positions_with_their_evidence(mini, lang):
+    collection = load(mini).collection
+    table, cards = _map_positions(mini, lang)
+    assert list(table) == list(cards) == [a.id for a in collection.answers]
+    for answer in collection.answers:
+        own = {p.subquestion: p for p in answer.positions}
+        subquestions = next(q for q in collection.questions if q.id == answer.question).subquestions
+        expected = [own[s.id].position if s.id in own else "none" for s in subquestions]
+        assert [verdict for verdict, _ in table[answer.id]] == expected == cards[answer.id], answer.id
+        for sub, (_, tooltip) in zip(subquestions, table[answer.id], strict=True):
+            assert (sub.id in own and f"“{own[sub.id].quote}”" in tooltip) or sub.id not in own, tooltip
+    # Two entries of one stance, two different rows: the stance does not decide an entry's positions.
+    one, other = (a.id for a in collection.answers if a.stance == "code-is-hard")
+    assert table[one] != table[other]
+
+
+def test_a_position_moved_to_another_sub_question_moves_on_the_map(mini):
+    path = mini / "answers/100/gamma.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("subquestion: code", "subquestion: maths"),
+                    encoding="utf-8")
+    table, cards = _map_positions(mini, "en")
+    assert [verdict for verdict, _ in table["gamma"]] == cards["gamma"] == ["partly", "none"]
 
 
 def test_a_crowded_cell_lists_the_first_entries_and_links_the_rest_as_a_filtered_list():
@@ -154,7 +204,8 @@ def test_the_feed_lists_the_newest_additions_first_dated_from_the_content(mini):
     # The newest day first; within a day, reading order.
     assert [a.id for a in newest(answers)] == [collection.answers[1].id, newer.id, older.id]
     assert len(newest(tuple(dataclasses.replace(older, id=f"x{n}") for n in range(LIMIT + 5)))) == LIMIT
-    feed = ET.fromstring(render_site(derive(dataclasses.replace(collection, answers=answers)))["en/feed.xml"])
+    pages = render_site(derive(dataclasses.replace(collection, answers=answers)), "en")
+    feed = ET.fromstring(next(page.data for page in pages if page.path == FEED_PATH))
     assert feed.find(f"{ATOM}updated").text == "2026-11-24T00:00:00Z"  # the newest entry's day, not today's
     assert [e.find(f"{ATOM}published").text[:10] for e in feed.findall(f"{ATOM}entry")] == [
         "2026-11-24", "2026-01-02", "2020-01-01"]
@@ -165,7 +216,7 @@ def test_the_feed_lists_the_newest_additions_first_dated_from_the_content(mini):
 @pytest.mark.parametrize("lang", LANGS)
 def test_the_index_is_whole_in_its_script_and_in_shards_named_by_the_json(site, lang):
     """Pages opened from disk load search_index.js (all of it); served pages fetch search_index.json,
-    which holds the head of the shards that the worker fetches (kb.search_shards)."""
+    which holds the head of the shards that the worker fetches (kb.search.shards)."""
     folder = site / ("en/" if lang == "en" else "") / "search"
     whole = read_index(folder)
     assert len(whole["docs"]) > 50 and len(whole["config"]["kb"]["postings"]) > 1000
@@ -185,8 +236,12 @@ def test_the_index_is_whole_in_its_script_and_in_shards_named_by_the_json(site, 
     texts = [text for name, count in head["texts"] for text in shard(name)]
     assert [len(shard(name)) for name, _ in head["texts"]] == [count for _, count in head["texts"]]
     assert sorted(postings) == sorted(whole["config"]["kb"]["postings"])
+    # The head carries what the worker shows and ranks by; what only the postings were made from (the
+    # metadata, "meta", and the paired page's words, "other") is in the postings already.
+    kept = ("location", "title", "text", *EXTRA)
     assert [{**meta, "text": text} for meta, text in zip(read_docs(head["docs"]), texts, strict=True)] == [
-        {**doc, "title": doc["title"].replace("\u200b", ""), "text": doc["text"].replace("\u200b", "")}
+        {**{key: doc[key] for key in kept if key in doc},
+         "title": doc["title"].replace("\u200b", ""), "text": doc["text"].replace("\u200b", "")}
         for doc in whole["docs"]]  # without the zero-width spaces the postings no longer need
     assert head["t2s"] == pairs(whole["config"]["kb"]["t2s"])
     named = {name for name, _ in head["postings"] + head["texts"]}

@@ -3,20 +3,16 @@
 from __future__ import annotations
 
 import html
-import json
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
 
-from kb.load import load
-from kb.search_index import read_index
+from kb.content.load import load
+from kb.search.index import read_index
 
-from support.site import ROOT, article, own_text, page, real_project, soup
+from support.site import ROOT, article, own_text, page, soup
 from support.source import read_source, squash
 
 COLLECTION = load(ROOT).collection
@@ -157,10 +153,14 @@ def test_the_all_answers_page_and_the_viewpoint_map_list_every_entry(site, lang)
     for row, answer in zip(rows, ANSWERS, strict=True):
         cells = row.find_all("td")
         assert cells[0].a["href"] == f"../answers/{answer.id}.html"
-        positions = COLLECTION.stances[[s.id for s in COLLECTION.stances].index(answer.stance)].positions
+        assert cells[1].a["href"] == f"#{answer.stance}"
+        # The entry's own positions (its front-matter), each with its evidence in the tooltip.
+        own = {p.subquestion: p for p in answer.positions}
         for cell, sub in zip(cells[2:], COLLECTION.questions[0].subquestions, strict=True):
-            expected = positions.get(sub.id) or "none"
-            assert cell.select_one(f".kb-pos--{expected}") is not None, (answer.id, sub.id)
+            mark = cell.select_one(".kb-pos")
+            assert f"kb-pos--{own[sub.id].position if sub.id in own else 'none'}" in mark["class"], (answer.id, sub.id)
+            if sub.id in own:
+                assert own[sub.id].quote in mark["title"], (answer.id, sub.id)
     for stance in COLLECTION.stances:
         assert article(stances).find(id=stance.id) is not None
 
@@ -241,11 +241,16 @@ def test_each_language_has_its_own_search_index_with_segmented_chinese(site):
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_answer_pages_are_indexed_from_the_model_with_the_text_the_page_shows(site, lang):
-    """kb.search_text writes the entries of answer pages; they must say what the rendered page says."""
+def test_answer_pages_are_indexed_with_the_text_the_page_shows(site, lang):
+    """kb.search indexes the built HTML: an answer's entries must say what the rendered page says, its
+    metadata and author searchable beside the text, and nothing of the other language's column."""
     base = site / ("en" if lang == "en" else "")
     docs = read_index(base / "search")["docs"]
     locations = [doc["location"] for doc in docs]
+
+    def flat(text: str) -> str:
+        return re.sub(r"\s+", "", re.sub(r"<[^>]+>", "", text).replace("\u200b", ""))
+
     for answer in ANSWERS:
         doc = page(site, lang, f"answers/{answer.id}")
         h1 = article(doc).select_one("h1")
@@ -258,47 +263,18 @@ def test_answer_pages_are_indexed_from_the_model_with_the_text_the_page_shows(si
         for permalink in h1.select("a.headerlink"):
             permalink.decompose()
         assert entry["title"].replace("\u200b", "") == html.escape(h1.get_text().strip(), quote=False)
-        indexed = re.sub(r"\s+", "", re.sub(r"<[^>]+>", "", entry["text"]).replace("\u200b", ""))
+        indexed = flat(entry["text"])
+        other = article(doc).select_one(f".kb-body .kb-text:not([lang={lang}]) p").get_text()  # before own_text
         for paragraph in own_text(doc, lang).select(".kb-text p"):
-            for reference in paragraph.select("sup"):  # footnote numbers are not indexed
-                reference.decompose()
-            shown = re.sub(r"\s+", "", paragraph.get_text())
+            shown = re.sub(r"\s+", "", paragraph.get_text())  # footnote marks included, as shown
             assert html.escape(shown, quote=False) in indexed, (answer.id, shown[:40])
-        meta = article(doc).select_one(".kb-meta").get_text(" ")
-        for word in (answer.author.name if lang == "zh" else answer.author.name_en, answer.summary[lang][:20]):
-            if word:
-                assert re.sub(r"\s+", "", html.escape(word, quote=False)) in indexed
-                assert word in meta or word in article(doc).get_text()
-
-
-def test_other_generated_pages_are_indexed_as_materials_plugin_indexes_them(site, tmp_path):
-    """The hooks give the plugin's indexer these pages without their data-search-exclude parts: the
-    entries must equal what the plugin makes from the whole page (Material's stock search build)."""
-    subprocess.run([sys.executable, "-m", "kb", "build", "--search", "stock", "--full", "--site-dir",
-                    str(tmp_path / "stock")], cwd=ROOT, check=True, capture_output=True)
-    answer_page = re.compile(r"answers/(?!index\.html)[^/#]+\.html")
-
-    def others(docs: list[dict]) -> list[str]:  # the stock build cuts Chinese without our user words
-        return [json.dumps(doc, ensure_ascii=False, sort_keys=True).replace("\u200b", "")
-                for doc in docs if not answer_page.match(doc["location"])]
-
-    for sub in ("", "en/"):
-        ours = read_index(site / sub / "search")["docs"]
-        stock = json.loads((tmp_path / "stock" / sub / "search/search_index.json").read_text(encoding="utf-8"))["docs"]
-        assert others(ours) == others(stock)
-        assert {doc["location"].split("/")[0] for doc in ours} >= {"authors", "themes", "stances", "glossary"}
-
-
-def test_the_nav_and_tabs_rendered_once_per_folder_equal_materials_own(site, tmp_path):
-    """docs/overrides/partials/{nav,tabs}.html reuse one rendering per folder for pages outside the nav;
-    without them (Material's partials, rendered for every page) the site must be byte-identical."""
-    project = real_project(tmp_path)
-    for name in ("nav.html", "tabs.html"):
-        (project / "docs/overrides/partials" / name).unlink()
-    subprocess.run([sys.executable, "-m", "kb", "build", "--root", str(project)], check=True, capture_output=True)
-    pages = sorted(p.relative_to(site) for p in site.rglob("*.html"))
-    assert len(pages) > 70  # both languages, every page
-    assert [p for p in pages if (project / "site" / p).read_bytes() != (site / p).read_bytes()] == []
+        assert html.escape(re.sub(r"\s+", "", other), quote=False) not in indexed, answer.id  # the other column
+        assert flat(html.escape(answer.summary[lang], quote=False)) in indexed, answer.id
+        meta = re.sub(r"\s+", "", article(doc).select_one(".kb-meta").get_text())
+        assert flat(entry["meta"]) == re.sub(r"\s+", "", html.escape(meta, quote=False)), answer.id
+        name = answer.author.name if lang == "zh" else answer.author.name_en
+        if name:
+            assert entry["author"].startswith(name) and docs[at]["author"] == entry["author"], answer.id
 
 
 def test_chinese_headings_get_readable_anchors(site):
@@ -374,44 +350,10 @@ def test_every_answer_page_has_three_related_answers_with_reasons_and_neighbours
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_the_glossary_is_in_the_order_of_its_language(site, lang):
-    from kb.derive import pinyin_key
+    from kb.derive.indexes import pinyin_key
 
     headings = [h["id"] for h in article(page(site, lang, "glossary")).find_all("h3")]
     terms = {t.id: t for t in COLLECTION.terms}
     key = (lambda i: pinyin_key(terms[i].zh)) if lang == "zh" else (lambda i: terms[i].en.casefold())
     assert headings == sorted(headings, key=key)
     assert len(headings) == len(COLLECTION.terms) >= 50
-
-
-@pytest.mark.parametrize("lang", LANGS)
-def test_the_theme_files_copied_are_materials_own_without_walking_its_hidden_folders(lang, tmp_path):
-    """kb.site lists the theme's files without walking hidden folders (Material's 14,000 icons): MkDocs
-    must copy exactly the files it copies with Jinja's own listing, and templates still load by name."""
-    from mkdocs.config import load_config
-    from mkdocs.structure.files import Files
-
-    from kb.site import CONFIGS, _skip_hidden_theme_folders
-
-    def theme_files(config) -> list[tuple[str, str]]:
-        files, env = Files([]), config.theme.get_env()
-        files.add_files_from_theme(env, config)
-        return sorted((f.src_uri, f.abs_src_path) for f in files)
-
-    config = load_config(config_file=str(ROOT / CONFIGS[lang]), site_dir=str(tmp_path))
-    stock = theme_files(config)
-    _skip_hidden_theme_folders(config.theme)
-    walked: list[str] = []
-    walk = os.walk
-
-    def noted(top, **options):
-        for folder, dirs, files in walk(top, **options):
-            walked.append(folder)
-            yield folder, dirs, files  # the same list of folders: pruning it prunes the walk
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(os, "walk", noted)
-        ours = theme_files(config)
-    assert ours == stock and len(stock) > 20 and any(uri.startswith("assets/javascripts/") for uri, _ in stock)
-    assert walked and not any("/.icons" in folder for folder in walked)
-    icon = ".icons/material/magnify.svg"
-    assert config.theme.get_env().get_template(icon).render().startswith("<svg")

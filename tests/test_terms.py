@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 
@@ -11,15 +12,24 @@ import markdown
 import pytest
 from bs4 import BeautifulSoup
 
-from kb.derive import derive
-from kb.linking import Mention, link_paragraphs
-from kb.model import Aliases, Term, Text
-from kb.pipeline import load_checked
-from kb.related import related_answers
-from kb.suggest import suggest_terms
-from kb.terms import TermMatcher
+from kb.content.load import load
+from kb.content.model import Aliases, Collection, Term, Text
+from kb.content.problems import errors
+from kb.content.validate import check
+from kb.derive.indexes import derive
+from kb.derive.linking import Mention, link_paragraphs
+from kb.derive.related import keywords, related_answers
+from kb.derive.terms import TermMatcher
+from kb.site.stage import STAGING
+from kb.tools.suggest import suggest_terms
 
 from support.site import ROOT
+
+
+def load_checked(root) -> Collection:
+    loaded = load(root)
+    assert errors(check(loaded)) == []
+    return loaded.collection
 
 
 def term(id: str, zh: str, en: str, zh_aliases=(), en_aliases=(), match_in=("zh", "en")) -> Term:
@@ -127,7 +137,7 @@ def test_an_at_mention_links_to_the_named_authors_answer(matcher):
 def test_the_names_are_compiled_into_a_pattern_only_once_a_text_holds_an_at_sign(monkeypatch):
     import re
 
-    from kb import linking
+    from kb.derive import linking
 
     compiled, compile_ = [], re.compile
     monkeypatch.setattr(linking.re, "compile", lambda *args: compiled.append(args) or compile_(*args))
@@ -138,94 +148,72 @@ def test_the_names_are_compiled_into_a_pattern_only_once_a_text_holds_an_at_sign
 
 
 def test_mentions_in_the_fixture_resolve_in_both_languages(mini):
-    ix = derive(load_checked(mini).collection)
+    ix = derive(load_checked(mini))
     assert "[@李雷](../answers/alpha.md){ .kb-mention }" in ix.linked[("beta", "zh")].paragraphs[0]
     assert "[@Li Lei](../answers/alpha.md){ .kb-mention }" in ix.linked[("beta", "en")].paragraphs[0]
 
 
 def test_backlinks_list_every_answer_a_term_appears_in(mini):
-    ix = derive(load_checked(mini).collection)
+    ix = derive(load_checked(mini))
     assert [a.id for a in ix.backlinks["kernel-method"]] == ["alpha"]
     assert ix.backlinks["svm"] == ()
 
 
+def _vectors(ix) -> dict[str, dict[str, float]]:
+    """Each entry's keywords, from the words its Chinese text was cut into."""
+    return {a.id: keywords(word for paragraph in ix.tokens[(a.id, "zh")] for word, _, _ in paragraph)
+            for a in ix.answers}
+
+
 def test_related_answers_are_three_with_reasons(mini):
-    collection = load_checked(mini).collection
-    result = related_answers(collection.answers, TermMatcher(collection.terms))
-    assert [r.answer_id for r in result["beta"]] == ["gamma", "alpha"]  # only two others exist
-    assert result["beta"][0].themes == ("maths", "practice")
+    ix = derive(load_checked(mini))
+    assert [r.answer_id for r in ix.related["beta"]] == ["gamma", "alpha"]  # only two others exist
+    assert ix.related["beta"][0].themes == ("maths", "practice")
+    assert ix.related == related_answers(ix.answers, _vectors(ix))
 
 
 def test_related_answers_of_the_real_collection_are_the_all_pairs_ranking():
     # Under related.CANDIDATE_CAP entries every shared keyword finds a candidate: the result is exact.
-    from kb import related
+    from kb.derive import related
 
-    collection = load_checked(ROOT).collection
-    result = related_answers(collection.answers, TermMatcher(collection.terms))
-    vectors = related.last_vectors()
-    for answer in collection.answers:
+    ix = derive(load_checked(ROOT))
+    answers = ix.answers
+    assert len(answers) <= related.CANDIDATE_CAP
+    vectors = _vectors(ix)
+    # A keyword a third or more of the entries share says nothing about a pair (kb.derive.related).
+    held = {word: sum(word in vector for vector in vectors.values()) for vector in vectors.values() for word in vector}
+    vectors = {key: {w: x for w, x in vector.items() if held[w] < max(3, len(answers) / 3)}
+               for key, vector in vectors.items()}
+    for answer in answers:
         mine, scored = vectors[answer.id], []
-        for position, other in enumerate(collection.answers):
+        for position, other in enumerate(answers):
             theirs = vectors[other.id]
             themes = len(set(answer.themes) & set(other.themes)) / len(set(answer.themes) | set(other.themes))
             dot = sum(weight * theirs[word] for word, weight in mine.items() if word in theirs)
             cosine = dot / (related._norm(mine) * related._norm(theirs)) if dot else 0.0
             if other is not answer and round(themes + cosine, 6) > 0:
                 scored.append((-round(themes + cosine, 6), position, other.id))
-        assert [r.answer_id for r in result[answer.id]] == [other for _, _, other in sorted(scored)[:3]]
+        assert [r.answer_id for r in ix.related[answer.id]] == [other for _, _, other in sorted(scored)[:3]]
 
 
 def test_keywords_weigh_words_with_jiebas_own_idf_table_and_stop_list():
-    # kb.related reads jieba's IDF file itself (jieba.analyse would load the part-of-speech tagger too).
+    # kb.derive.related reads jieba's IDF file itself (jieba.analyse would load the part-of-speech tagger too).
     import jieba.analyse
 
-    from kb import related
+    from kb.derive import related
 
     jiebas = jieba.analyse.default_tfidf
     assert related.idf().freq == jiebas.idf_freq and related.idf().median == jiebas.median_idf
     assert related.JIEBA_STOP_WORDS == jieba.analyse.TFIDF.STOP_WORDS
-    weights = related.keywords(["神经网络", "神经网络", "调参", "the", "12", "我们", "Learning", "learning"])
+    weights = keywords(["神经网络", "神经网络", "调参", "the", "12", "我们", "Learning", "learning"])
     assert set(weights) == {"神经网络", "调参", "learning"}
     assert weights["神经网络"] == 2 / 5 * jiebas.idf_freq["神经网络"]
     assert weights["调参"] == 1 / 5 * jiebas.median_idf  # not in jieba's table
 
 
-def test_a_process_looks_up_a_few_words_in_the_idf_file_and_reads_the_table_for_more(monkeypatch):
-    # Entry by entry, a build from nothing brings thousands of new words: the table, not lookups.
-    from kb import memo, related
-
-    memo.forget()
-    related.idf.cache_clear()
-    monkeypatch.setattr(related, "_looked_up", 0)
-    lookups: list[str] = []
-    find = related._idf_in_file
-    monkeypatch.setattr(related, "_idf_in_file", lambda word: lookups.append(word) or find(word))
-    related.keywords(["神经网络", "调参"])
-    assert lookups == ["神经网络", "调参"] and related.idf.cache_info().currsize == 1  # 调参: the median
-    words = related._idf_file()[1:].decode("utf-8").splitlines()[:400]
-    for start in range(0, 400, 20):
-        related.keywords([line.split(" ")[0] for line in words[start:start + 20]])
-    assert len(lookups) <= related.LOOKUPS
-    memo.forget()
-
-
-def test_a_word_is_looked_up_in_jiebas_idf_file_as_its_table_holds_it():
-    # A rebuild that brings a few new words finds them in the file instead of reading the whole table.
-    import jieba.analyse
-
-    from kb import related
-
-    table = jieba.analyse.default_tfidf.idf_freq
-    lines = related._idf_file()[1:].decode("utf-8").splitlines()
-    assert all(line == line.strip() and line.count(" ") == 1 for line in lines)  # what the lookup relies on
-    words = [line.split(" ")[0] for line in lines[::997]] + [lines[0].split(" ")[0], lines[-1].split(" ")[0]]
-    assert words and all(related._idf_in_file(word) == table[word] for word in words)
-    assert all(related._idf_in_file(word) is None for word in ("调参", "集中不等", "神经网络 ", "a b"))
-
-
 def _generated_digest(root) -> str:
     digest = hashlib.sha256()
-    for path in sorted((root / "docs/_generated").rglob("*.md")):
+    for path in sorted((root / STAGING).rglob("*.md")):
         digest.update(path.as_posix().encode() + path.read_bytes())
     return digest.hexdigest()
 
@@ -237,13 +225,12 @@ def test_related_answers_and_links_are_the_same_on_every_run(mini):
         subprocess.run([sys.executable, "-m", "kb", "generate", "--root", str(mini)], check=True, env=env,
                        capture_output=True)
         digests.append(_generated_digest(mini))
-        for path in (mini / "docs/_generated").rglob("*.md"):
-            path.unlink()
+        shutil.rmtree(mini / STAGING)
     assert digests[0] == digests[1]
 
 
 def test_suggestions_are_words_the_glossary_lacks_with_counts_and_answers(mini):
-    collection = load_checked(mini).collection
+    collection = load_checked(mini)
     suggestions = suggest_terms(collection.answers, TermMatcher(collection.terms))
     words = {s.word: s for s in suggestions}
     assert "代码" in words and words["代码"].count == 2 and words["代码"].answers == ("beta", "gamma")

@@ -9,9 +9,11 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import expect
 
-from kb.bench_search import load_queries, run_queries, summarize
+from kb.content.load import load
+from kb.tools.bench_search import load_queries, run_queries, summarize
 
 ROOT = Path(__file__).resolve().parents[2]
+ANSWERS = load(ROOT).collection.answers
 
 # One page of each type, in each language.
 PAGE_TYPES = {
@@ -34,7 +36,7 @@ def test_search_finds_what_the_reader_meant(browser, base_url):
 
 
 def test_chinese_results_on_the_chinese_site_and_english_on_the_english(browser, base_url):
-    from kb.browser import search
+    from kb.tools.browser import search
 
     page = browser.new_page()
     page.goto(f"{base_url}/")
@@ -46,7 +48,7 @@ def test_chinese_results_on_the_chinese_site_and_english_on_the_english(browser,
 
 
 def test_typing_an_authors_or_a_themes_name_brings_its_page_first(browser, base_url):
-    from kb.browser import search
+    from kb.tools.browser import search
 
     page = browser.new_page()
     page.goto(f"{base_url}/")
@@ -78,24 +80,31 @@ def _visible_answers(page) -> list[str]:
 
 
 def test_filters_combine_show_counts_and_keep_their_state_in_the_url(watched, base_url):
+    def pages(answers) -> list[str]:
+        return [f"{a.id}.html" for a in answers]
+
+    computing = [a for a in ANSWERS if "compute" in a.themes]
+    stance = next(a.stance for a in computing if sum(b.stance == a.stance for b in computing) >= 2)
+    both = [a for a in computing if a.stance == stance]
+    assert len(ANSWERS) > len(computing) > len(both) >= 2  # each choice narrows the list
     page = watched.page
     page.goto(f"{base_url}/answers/index.html")
-    assert len(_visible_answers(page)) == 11
+    assert len(_visible_answers(page)) == len(ANSWERS)
     page.select_option("select[name=theme]", "compute")
-    assert _visible_answers(page) == ["markovs-demon.html", "zhang-xiang.html", "wuhou.html", "other-two-walls.html"]
+    assert _visible_answers(page) == pages(computing)
     assert "theme=compute" in page.url
     # Counts of the other facets follow the choice made.
-    assert page.locator("select[name=stance] option[value=a-matter-of-time]").inner_text().endswith("(2)")
-    page.select_option("select[name=stance]", "a-matter-of-time")
-    assert _visible_answers(page) == ["markovs-demon.html", "wuhou.html"]
-    assert "显示 2 / 11 篇回答" in page.locator(".kb-filters__status").inner_text()
+    assert page.locator(f"select[name=stance] option[value={stance}]").inner_text().endswith(f"({len(both)})")
+    page.select_option("select[name=stance]", stance)
+    assert _visible_answers(page) == pages(both)
+    assert f"显示 {len(both)} / {len(ANSWERS)} 篇回答" in page.locator(".kb-filters__status").inner_text()
     shared = page.url
-    assert "stance=a-matter-of-time" in shared
+    assert f"stance={stance}" in shared
     page.goto(shared)  # a shared link opens the same filtered view
-    assert _visible_answers(page) == ["markovs-demon.html", "wuhou.html"]
+    assert _visible_answers(page) == pages(both)
     assert page.locator("select[name=theme]").input_value() == "compute"
     page.click(".kb-filters button[type=reset]")
-    assert len(_visible_answers(page)) == 11
+    assert len(_visible_answers(page)) == len(ANSWERS)
     assert "theme=" not in page.url
 
 
@@ -103,7 +112,7 @@ def test_without_javascript_the_answers_page_is_the_full_plain_list(browser, bas
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     page.goto(f"{base_url}/en/answers/index.html?theme=compute")
-    assert page.locator("li[data-author]").count() == 11
+    assert page.locator("li[data-author]").count() == len(ANSWERS)
     assert not page.locator("form.kb-filters").is_visible()
     context.close()
 
@@ -113,14 +122,14 @@ def test_glossary_tooltips_show_on_hover_and_on_keyboard_focus(watched, base_url
     page = watched.page
     page.goto(f"{base_url}/{'en/' if lang == 'en' else ''}answers/zhang-xiang.html")
     term = page.locator(".kb-text--own a.kb-term").first
-    definition = term.get_attribute("title")
-    assert definition
+    expect(term).to_have_attribute("data-kb-definition", re.compile(r"\S"))  # set once kb-reading.js ran
+    definition = term.get_attribute("data-kb-definition")
     term.hover()
-    tooltip = page.locator(".md-tooltip2--active")
-    tooltip.wait_for(state="visible")
-    assert tooltip.inner_text().strip() == definition
+    popover = page.locator(".kb-pop")
+    expect(popover).to_be_visible()
+    expect(popover).to_contain_text(definition)
     page.mouse.move(0, 0)
-    tooltip.wait_for(state="hidden")
+    expect(popover).to_be_hidden()
     # Keyboard: Tab through the page until the first glossary link has focus.
     for _ in range(200):
         page.keyboard.press("Tab")
@@ -128,9 +137,9 @@ def test_glossary_tooltips_show_on_hover_and_on_keyboard_focus(watched, base_url
             break
     else:
         pytest.fail("no glossary link was reached with the keyboard")
-    # The first link reached is the first in the text, whose definition was read above. The tooltip of
-    # the element focused before it (a heading's permanent link) may still be showing meanwhile.
-    expect(page.locator(".md-tooltip2--active").filter(has_text=definition)).to_have_count(1)
+    # The first link reached is the first in the text, whose definition was read above.
+    expect(popover).to_be_visible()
+    expect(popover).to_contain_text(definition)
 
 
 @pytest.mark.parametrize("lang, kind, path", PAGES, ids=[f"{lang}-{kind}" for lang, kind, _ in PAGES])
@@ -186,9 +195,9 @@ _ENGINE = """async cases => {
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_the_worker_would_cut_the_index_as_the_build_did_and_reads_its_shards(browser, base_url, lang):
-    # The build cuts the index (kb.search_tokens) so that the worker does not on every page load;
+    # The build cuts the index (kb.search.tokens) so that the worker does not on every page load;
     # both must find the same tokens, or queries would miss what the pages hold.
-    from kb.search_tokens import Cutter
+    from kb.search.tokens import Cutter
 
     from support.cut import CASES, SEPARATOR, T2S
 
@@ -241,7 +250,7 @@ def test_the_worker_normalises_titles_together_and_orders_ties_by_location(brows
 
 
 def test_the_benchmark_times_index_loading_and_queries_in_the_browser(browser, site):
-    from kb.bench_scale import search_timing
+    from kb.tools.bench import search_timing
 
     timings = search_timing(site, browser)
     assert set(timings) == {"index_load_ms", "first_query_ms", "query_ms", "search_floor_ms"}
@@ -253,7 +262,7 @@ def test_the_benchmark_fails_instead_of_waiting_for_a_worker_that_cannot_open_it
 
     from playwright.sync_api import Error
 
-    from kb.bench_scale import search_timing
+    from kb.tools.bench import search_timing
 
     worker = "assets/javascripts/workers/kb-search.js"
     (tmp_path / worker).parent.mkdir(parents=True)
@@ -290,13 +299,13 @@ _SHARDED_AND_WHOLE = """async ([queries, worker]) => {
 
 
 def _small_shards(site: Path, folder: Path, postings_bytes: int = 2_000, text_bytes: int = 4_000) -> dict:
-    """The real index in ``folder``/search, cut into small shards (kb.search_shards.split), so that it
+    """The real index in ``folder``/search, cut into small shards (kb.search.shards.split), so that it
     spreads over many files; the whole index beside it, as the build writes it. Returns the files."""
     import json
     import shutil
 
-    from kb.search_index import read_index, write_shards
-    from kb.search_shards import split
+    from kb.search.index import read_index, write_shards
+    from kb.search.shards import split
 
     lean, files = split(read_index(site / "search"), postings_bytes=postings_bytes, text_bytes=text_bytes)
     (folder / "search").mkdir(exist_ok=True)
@@ -307,10 +316,10 @@ def _small_shards(site: Path, folder: Path, postings_bytes: int = 2_000, text_by
 
 
 def test_the_sharded_index_answers_as_the_whole_one_fetching_only_what_a_query_needs(browser, site, tmp_path):
-    # Small shards, so that the real index spreads over many files (kb.search_shards.split).
+    # Small shards, so that the real index spreads over many files (kb.search.shards.split).
     import shutil
 
-    from kb.browser import serve_directory
+    from kb.tools.browser import serve_directory
 
     files = _small_shards(site, tmp_path)
     worker = "assets/javascripts/workers/kb-search.js"
@@ -365,7 +374,7 @@ def test_the_later_pages_texts_follow_the_result_and_fill_the_items_material_ren
     # sends the texts of the rest afterwards, and kb-search-client.js puts them into the same items.
     import shutil
 
-    from kb.browser import serve_directory
+    from kb.tools.browser import serve_directory
 
     _small_shards(site, tmp_path)
     scripts = "assets/javascripts"
@@ -405,7 +414,7 @@ def test_a_page_open_while_the_site_is_published_again_still_finds_what_it_asks_
     import os
     import shutil
 
-    from kb.browser import serve_directory
+    from kb.tools.browser import serve_directory
 
     _small_shards(site, tmp_path)
     worker = "assets/javascripts/workers/kb-search.js"

@@ -7,8 +7,9 @@ import re
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
-from kb.browser import search, serve_directory
+from kb.tools.browser import search, serve_directory
 
 LANGS = ["zh", "en"]
 PREFIX = {"zh": "", "en": "en/"}
@@ -62,16 +63,16 @@ def test_glossary_links_in_the_other_column_keep_their_tooltips(watched, base_ur
     _answer(page, base_url, lang, "answers/zhang-xiang.html")
     page.locator(".kb-reading__parallel").click()
     term = page.locator(f".kb-text--other[lang={OTHER[lang]}] a.kb-term").first
-    definition = term.get_attribute("title")
-    assert definition
+    expect(term).to_have_attribute("data-kb-definition", re.compile(r"\S"))  # set once kb-reading.js ran
+    definition = term.get_attribute("data-kb-definition")
     if OTHER[lang] == "zh":
         assert re.search(r"[\u4e00-\u9fff]", definition)  # the column's own language
     href = term.get_attribute("href")
     assert href.startswith("../glossary/index.html#")
     term.hover()
-    tooltip = page.locator(".md-tooltip2--active")
-    tooltip.wait_for(state="visible")
-    assert tooltip.inner_text().strip() == definition
+    popover = page.locator(".kb-pop")
+    expect(popover).to_be_visible()
+    expect(popover).to_contain_text(definition)
 
 
 @pytest.mark.parametrize("lang", LANGS)

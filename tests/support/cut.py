@@ -1,4 +1,4 @@
-"""Texts that the build (kb.search_tokens) and the search worker must cut alike."""
+"""Texts that the build (kb.search.tokens) and the search worker must cut alike."""
 
 SEPARATOR = r"[\s\u200b\u3000\-、。，．？！；：,.?!;:()（）“”]+"
 T2S = {"習": "习", "學": "学"}

@@ -34,6 +34,25 @@ class Loaded:
     problems: tuple[Problem, ...]
 
 
+def outside(root: Path, path: Path, rel: str) -> Problem | None:
+    """A symbolic link, or a path that resolves outside the repository at ``root``: refused, since it
+    could publish a file from anywhere on the build machine."""
+    if path.is_symlink():
+        return Problem(rel, 1, "file", "is a symbolic link; commit the file itself, inside the repository")
+    try:
+        path.resolve().relative_to(root.resolve())
+    except ValueError:
+        return Problem(rel, 1, "file", "resolves outside the repository; commit the file itself")
+    return None
+
+
+def _refused(root: Path, path: Path, rel: str, problems: list[Problem]) -> bool:
+    if (problem := outside(root, path, rel)) is not None:
+        problems.append(problem)
+        return True
+    return False
+
+
 def read_text(path: Path, rel: str, problems: list[Problem]) -> str | None:
     """A content file as text: UTF-8 only; a BOM or CRLF line ends are accepted and normalised."""
     try:
@@ -131,7 +150,9 @@ def load_answer(path: Path, rel: str, problems: list[Problem], docs: dict[str, Y
     translation_path = path.with_name(path.name.removesuffix(".md") + TRANSLATION_SUFFIX)
     translation_rel = rel.removesuffix(".md") + TRANSLATION_SUFFIX
     translation = None
-    if translation_path.exists():
+    if translation_path.is_symlink():  # refused by load(), which names it
+        pass
+    elif translation_path.exists():
         translation = load_translation(translation_path, translation_rel, problems, docs)
     else:
         problems.append(Problem(rel, 1, "translation", f"missing; add {translation_rel} with one English "
@@ -144,6 +165,9 @@ def load_answer(path: Path, rel: str, problems: list[Problem], docs: dict[str, Y
 
 def load_list(path: Path, rel: str, cls: type, problems: list[Problem], docs: dict[str, YamlDoc]) -> tuple:
     """A glossary file: a YAML list of mappings, each built as ``cls``."""
+    if (problem := outside(path.parent.parent, path, rel)) is not None:  # glossary/<file> under the root
+        problems.append(problem)
+        return ()
     if not path.exists():
         problems.append(Problem(rel, 1, "file", "missing; the collection needs this file"))
         return ()
@@ -187,19 +211,33 @@ def load(root: Path) -> Loaded:
     questions: list[Question] = []
     answers: list[Answer] = []
     answers_dir = root / "answers"
+    if _refused(root, answers_dir, "answers", problems) or _refused(root, root / "glossary", "glossary", problems):
+        return Loaded(Collection((), (), (), (), ()), docs, tuple(problems))
     if not answers_dir.is_dir():
         problems.append(Problem("answers", 1, "folder", "missing; create answers/<question id>/"))
-    for folder in sorted(p for p in answers_dir.glob("*") if p.is_dir()):
+    links = sorted(p for p in answers_dir.glob("*") if p.is_symlink())
+    for link in links:
+        _refused(root, link, f"answers/{link.name}", problems)
+    for folder in sorted(p for p in answers_dir.glob("*") if p.is_dir() and not p.is_symlink()):
         question_path = folder / QUESTION_FILE
         rel = f"answers/{folder.name}/{QUESTION_FILE}"
-        if not question_path.exists():
+        if _refused(root, question_path, rel, problems):
+            pass
+        elif not question_path.exists():
             problems.append(Problem(rel, 1, "file", f"missing; every question folder needs {QUESTION_FILE}"))
         elif question := load_question(question_path, rel, problems, docs):
             questions.append(question)
         # Names, not paths, listed and compared: a folder holds thousands of entries.
-        names = sorted(entry.name for entry in os.scandir(folder) if entry.name.endswith(".md"))
+        entries = [entry for entry in os.scandir(folder) if entry.name.endswith(".md")]
+        names = sorted(entry.name for entry in entries)
         names_set = set(names)
+        # The folder is a real one inside the repository: only a link among its files can lead out.
+        refused = {entry.name for entry in entries if entry.is_symlink()}
+        for name in sorted(refused):
+            _refused(root, folder / name, f"answers/{folder.name}/{name}", problems)
         for name in names:
+            if name in refused:
+                continue
             if name.endswith(TRANSLATION_SUFFIX):
                 original = name.removesuffix(TRANSLATION_SUFFIX) + ".md"
                 if original not in names_set:

@@ -16,6 +16,9 @@ from typing import Literal
 LANGS: tuple[Lang, ...] = ("zh", "en")
 Lang = Literal["zh", "en"]
 SLUG = r"[a-z0-9]+(-[a-z0-9]+)*"
+# The original of an entry: a Zhihu question or answer, nothing else (the URL is written into links
+# and the feed; a stricter pattern leaves no room for Markdown or attributes).
+ZHIHU_SOURCE = r"https://www\.zhihu\.com/question/[0-9]+(/answer/[0-9]+)?"
 
 
 def slug(doc: str) -> dict:
@@ -222,7 +225,8 @@ class Answer:
     stance: str = field(metadata=slug("an id from glossary/stances.yml"))
     themes: tuple[str, ...] = field(metadata={"min_items": 2, "max_items": 5, "item_pattern": SLUG,
                                               "doc": "two to five ids from glossary/themes.yml"})
-    source: str = field(metadata={"pattern": r"https://www\.zhihu\.com/\S+", "doc": "URL of the original"})
+    source: str = field(metadata={"pattern": ZHIHU_SOURCE, "doc": "URL of the original: "
+                                  "https://www.zhihu.com/question/<digits>, optionally /answer/<digits>"})
     added: datetime.date = field(metadata={
         "doc": "the day the entry joined the collection, YYYY-MM-DD; dates the Atom feed's entries"})
     positions: tuple[Position, ...] = field(default=(), metadata={

@@ -1,9 +1,14 @@
 """What a stranger's Markdown may contain: a small allow-list of harmless HTML, and no script.
 
-Checked in every body (original and translation) and in every front-matter text: `<script>`,
-`<iframe>`, `<style>`, `<object>` and any tag off the allow-list, event-handler and style
-attributes, and `javascript:`/`data:`/`vbscript:` URLs in HTML, Markdown links, images and
-reference definitions are errors. Code spans and fenced code are text, not HTML, and are skipped.
+The judge is what Markdown makes of a text, not what the text looks like: each body paragraph,
+translator's note and front-matter text is rendered by Python-Markdown with the site's extensions
+(mkdocs.yml) and the HTML passed through the sanitiser the built site is passed through
+(:mod:`kb.site.sanitize`, nh3); anything the sanitiser would remove (an element, an attribute, a
+URL off https/http/mailto/relative/#) is an error, named with its line. Link reference definitions
+are judged where they are defined: the page is one Markdown document, so a definition is used by
+any paragraph. The regular expressions below only word the message better for common cases
+(`<script>`, `javascript:` links); they never pass what the sanitiser refuses, and report nothing
+the sanitiser accepts, except attribute lists (``{: ...}``), which content may not use at all.
 """
 
 from __future__ import annotations
@@ -11,7 +16,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
+from html import escape
 from html.parser import HTMLParser
+
+import markdown
+
+from kb.site import sanitize
 
 ALLOWED_TAGS = frozenset({"a", "abbr", "b", "br", "cite", "code", "del", "em", "i", "ins", "kbd", "mark", "q",
                           "s", "small", "span", "strong", "sub", "sup", "u"})
@@ -70,17 +81,115 @@ def _blank(match: re.Match) -> str:
     return re.sub(r"[^\n]", " ", match[0])
 
 
+# The site's Markdown extensions (mkdocs.yml: markdown_extensions); toc's slugify only names anchors.
+EXTENSIONS = ("abbr", "admonition", "attr_list", "md_in_html", "tables", "footnotes", "pymdownx.details",
+              "pymdownx.superfences", "pymdownx.magiclink", "toc")
+# A text without these characters renders to paragraphs of plain text and http(s) magic links: there
+# is nothing for the sanitiser to remove, and the check (20,000 texts at N = 1,000) skips it.
+_MARKUP = re.compile(r"[<>&{}\[\]`\\]|ftp", re.I)
+_VOID = frozenset({"br", "hr", "img", "input", "wbr", "col", "area", "base", "link", "meta", "source", "track"})
+
+
+@cache
+def _markdown() -> markdown.Markdown:
+    return markdown.Markdown(extensions=list(EXTENSIONS), extension_configs={"toc": {"permalink": True}})
+
+
+def render(text: str) -> tuple[str, dict[str, str]]:
+    """``text`` as the site's Markdown renders it, and the link references it defines (label: URL)."""
+    md = _markdown()
+    md.reset()
+    html = md.convert(text)
+    return html, {label: url for label, (url, _title) in md.references.items()}
+
+
+def _url_survives(url: str) -> bool:
+    return 'href="' in sanitize.clean(f'<a href="{escape(url)}">x</a>')
+
+
+class _EndTags(HTMLParser):
+    """End tags with no start tag before them: a text closing the page's own elements."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.open: dict[str, int] = {}
+        self.stray: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        if tag not in _VOID:
+            self.open[tag] = self.open.get(tag, 0) + 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.open.get(tag):
+            self.open[tag] -= 1
+        elif tag not in _VOID:
+            self.stray.append(tag)
+
+
+def sanitizer_findings(text: str) -> list[str]:
+    """What the site's sanitiser would remove from ``text`` rendered as Markdown, worded for a
+    contributor; empty when the text is safe."""
+    if not _MARKUP.search(text):
+        return []
+    html, references = render(text)
+    gone = sanitize.removed(html, sanitize.clean(html))
+    found = [sanitize.describe(item) for item in gone if item[0] != "text"]
+    if gone and not found:  # only text went (e.g. a <script>'s contents with it)
+        found = [sanitize.describe(item) for item in gone]
+    found += [f"link reference [{label}] to {url[:40]}" for label, url in references.items()
+              if not _url_survives(url)]
+    ends = _EndTags()
+    ends.feed(html)
+    ends.close()
+    found += [f"closing tag </{tag}> without its opening tag" for tag in dict.fromkeys(ends.stray)]
+    return found
+
+
+def _line_of(text: str, finding: str) -> int:
+    """The line of ``text`` a finding most likely comes from (1 if it cannot be told)."""
+    words = re.findall(r"[\w:-]{3,}", finding)
+    for word in words:
+        for number, line in enumerate(text.split("\n"), 1):
+            if word.lower() in line.lower():
+                return number
+    return 1
+
+
+def _judged(text: str, worded: list[Unsafe], always: list[Unsafe]) -> Iterator[Unsafe]:
+    """The sanitiser's verdict on ``text``, with the better-worded regex messages when it agrees."""
+    findings = sanitizer_findings(text)
+    yield from always
+    if not findings:
+        return
+    yield from worded
+    yield Unsafe(_line_of(text, findings[0]),
+                 "the site's sanitiser would remove " + "; ".join(findings[:5]) +
+                 " from this text as Markdown renders it; write plain Markdown, links to https:// only")
+
+
 def check_markdown(text: str) -> Iterator[Unsafe]:
     """Everything unsafe in a Markdown text, with its line."""
+    yield from _judged(text, list(_regex_markdown(text)), list(_attribute_lists(text)))
+
+
+def _visible(text: str) -> str:
+    return _CODE_SPAN.sub(_blank, _FENCE.sub(_blank, text))
+
+
+def _attribute_lists(text: str) -> Iterator[Unsafe]:
+    visible = _visible(text)
+    for match in _ATTR_LIST.finditer(visible):
+        line = visible.count("\n", 0, match.start()) + 1
+        yield Unsafe(line, f"attribute list {match[0][:40]} is not allowed in content; write plain Markdown")
+
+
+def _regex_markdown(text: str) -> Iterator[Unsafe]:
     visible = _CODE_SPAN.sub(_blank, _FENCE.sub(_blank, text))
     finder = _TagFinder()
     finder.feed(visible)
     finder.close()
     for line, message in finder.found:
         yield Unsafe(line, message)
-    for match in _ATTR_LIST.finditer(visible):
-        line = visible.count("\n", 0, match.start()) + 1
-        yield Unsafe(line, f"attribute list {match[0][:40]} is not allowed in content; write plain Markdown")
     for pattern, what in ((_MD_LINK, "link or image"), (_MD_REFERENCE, "link reference"),
                           (_AUTOLINK, "autolink")):
         for match in pattern.finditer(visible):
@@ -91,9 +200,12 @@ def check_markdown(text: str) -> Iterator[Unsafe]:
 
 
 def check_plain(text: str) -> tuple[Unsafe, ...]:
-    """Front-matter text is shown as text: it may not contain HTML at all. (A tag needs a ``<`` and a
-    Markdown link a ``](``: most texts have neither, and are passed at once; a build checks 20,000 of
-    them at N = 1,000.)"""
+    """Front-matter text is shown as text: it may not contain HTML at all. Judged as Markdown renders
+    it (templates escape it, but a text may reach a page unescaped: the sanitiser decides)."""
+    return tuple(_judged(text, list(_regex_plain(text)), []))
+
+
+def _regex_plain(text: str) -> list[Unsafe]:
     found = []
     if "<" in text:
         found += [Unsafe(1, f"HTML ({match[0][:30]}) is not allowed in front-matter text; write plain text")

@@ -20,7 +20,8 @@ def check(loaded: Loaded) -> list[Problem]:
     problems = list(loaded.problems)
     for rule in (answers_match_their_files, answers_reference_known_ids, authors_are_consistent,
                  translations_line_up, ids_are_unique, themes_are_used, positions_have_evidence,
-                 terms_are_consistent, content_is_safe, bodies_are_not_placeholders, translations_are_current):
+                 terms_are_consistent, content_is_safe, names_hold_no_markup, bodies_are_not_placeholders,
+                 translations_are_current):
         problems.extend(rule(loaded))
     return sorted(set(problems))
 
@@ -237,6 +238,47 @@ def content_is_safe(loaded: Loaded) -> Iterator[Problem]:
             for paragraph, first in zip(paragraphs, lines, strict=False):
                 for unsafe in check_markdown(paragraph):
                     yield Problem(path, first + unsafe.line - 1, "body", unsafe.message)
+
+
+# Names and titles are shown as plain text in headings, links, lists and the feed: they hold no
+# Markdown and no HTML, so that none of those places can be made into a link, a tag or an attribute.
+NO_MARKUP = "[]{}<>`"
+
+
+def _name_fields(loaded: Loaded) -> Iterator[tuple[str, tuple, str]]:
+    """(file, keys, text) of every title, name, credential and label."""
+    c = loaded.collection
+    for answer in c.answers:
+        for lang in ("zh", "en"):
+            yield answer.path, ("title", lang), answer.title[lang]
+        for name in ("name", "name_en", "credential", "credential_en"):
+            if value := getattr(answer.author, name):
+                yield answer.path, ("author", name), value
+    for question in c.questions:
+        for lang in ("zh", "en"):
+            yield question.path, ("title", lang), question.title[lang]
+            yield question.path, ("compilation", "title", lang), question.compilation.title[lang]
+            yield question.path, ("compilation", "heading", lang), question.compilation.heading[lang]
+            for index, sub in enumerate(question.subquestions):
+                yield question.path, ("subquestions", index, "label", lang), sub.label[lang]
+    for path, items in ((THEMES, c.themes), (STANCES, c.stances)):
+        for index, item in enumerate(items):
+            for lang in ("zh", "en"):
+                yield path, (index, "label", lang), item.label[lang]
+    for index, term in enumerate(c.terms):
+        for lang in ("zh", "en"):
+            yield TERMS, (index, lang), term.name(lang)
+
+
+def names_hold_no_markup(loaded: Loaded) -> Iterator[Problem]:
+    """Titles, names, credentials and labels may not hold ``[ ] { } < >`` or backticks."""
+    for path, keys, text in _name_fields(loaded):
+        found = [ch for ch in dict.fromkeys(text) if ch in NO_MARKUP]
+        if found:
+            name = ".".join(str(k) for k in keys if not isinstance(k, int))
+            yield Problem(path, _at(loaded, path, *keys), name,
+                          f"may not contain {' '.join(found)}: titles, names and credentials are plain text "
+                          "(no Markdown, no HTML, no attribute lists)")
 
 
 def bodies_are_not_placeholders(loaded: Loaded) -> Iterator[Problem]:

@@ -1,0 +1,188 @@
+"""Issue 33: a stranger's pull request cannot run script, redirect readers or publish files from the
+build machine. The attack corpus (tests/fixtures/attacks/cases.yml) applied, one case at a time, to a
+copy of the real collection; and the sanitiser, the Markdown escaping and the CSP on their own."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from kb.content.load import load
+from kb.content.problems import ContentError, errors
+from kb.content.safety import check_markdown, check_plain
+from kb.content.validate import check
+from kb.render.pages import markdown_text
+from kb.site import sanitize
+from kb.site.stage import hand_written
+
+ROOT = Path(__file__).resolve().parents[1]
+CASES = yaml.safe_load((ROOT / "tests/fixtures/attacks/cases.yml").read_text(encoding="utf-8"))
+FILES = {"A": "answers/41168257/naiyan-wang.md", "A_EN": "answers/41168257/naiyan-wang.en.md"}
+
+
+def collection(tmp: Path) -> Path:
+    """A copy of the real collection (answers/, glossary/, docs/): valid as it is."""
+    for part in ("answers", "glossary", "docs"):
+        shutil.copytree(ROOT / part, tmp / part)
+    return tmp
+
+
+def apply(root: Path, case: dict) -> None:
+    path = root / FILES.get(case["file"], case["file"])
+    if "symlink" in case:
+        path.unlink(missing_ok=True)
+        os.symlink(case["symlink"], path)
+        return
+    text = path.read_text(encoding="utf-8")
+    assert text.count(case["find"]) >= 1, f"{case['name']}: {case['find']!r} not in {path}"
+    path.write_text(text.replace(case["find"], case["replace"], 1), encoding="utf-8")
+
+
+def reported(root: Path) -> list[str]:
+    return [str(p) for p in errors(check(load(root)))]
+
+
+@pytest.fixture(scope="module")
+def clean_copy(tmp_path_factory) -> Path:
+    return collection(tmp_path_factory.mktemp("collection"))
+
+
+def test_the_unattacked_copy_is_valid(clean_copy):
+    assert reported(clean_copy) == []
+
+
+def test_the_corpus_covers_the_issue():
+    assert len(CASES) >= 15
+    assert {"error", "inert", "build_error"} <= {k for case in CASES for k in case}
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if "error" in c], ids=lambda c: c["name"])
+def test_each_attack_is_rejected_by_kb_check_with_file_and_line(tmp_path, case):
+    root = collection(tmp_path)
+    apply(root, case)
+    problems = reported(root)
+    assert any(case["error"] in p for p in problems), "\n".join(problems)
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if "build_error" in c], ids=lambda c: c["name"])
+def test_each_attack_on_hand_written_pages_stops_the_build(tmp_path, case):
+    root = collection(tmp_path)
+    apply(root, case)
+    with pytest.raises(ContentError) as caught:
+        hand_written(root, case["file"].split("/")[1])
+    assert case["build_error"] in [str(p) for p in caught.value.problems]
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c.get("inert")], ids=lambda c: c["name"])
+def test_an_inert_case_passes_the_check(tmp_path, case):
+    root = collection(tmp_path)
+    apply(root, case)
+    assert reported(root) == []
+
+
+# -- the sanitiser ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("html, gone", [
+    ('<a href="javascript:alert(1)">x</a>', ("attribute", "a", "href", "javascript:alert(1)")),
+    ('<a href="JaVa&#x09;ScRiPt&colon;alert(1)">x</a>', ("attribute", "a", "href", "JaVa\tScRiPt:alert(1)")),
+    ('<a href="//evil.example/">x</a>', ("attribute", "a", "href", "//evil.example/")),
+    ('<a href="/\\evil.example/">x</a>', ("attribute", "a", "href", "/\\evil.example/")),
+    ('<a href="data:text/html,x">x</a>', ("attribute", "a", "href", "data:text/html,x")),
+    ('<h1 onclick="alert(1)">x</h1>', ("attribute", "h1", "onclick", "alert(1)")),
+    ('<p>x<script>alert(1)</script></p>', ("tag", "script")),
+    ('<svg onload="alert(1)"></svg>', ("attribute", "svg", "onload", "alert(1)")),
+    ('<div style="position:fixed">x</div>', ("attribute", "div", "style", "position:fixed")),
+    ('<iframe src="https://x.example"></iframe>', ("tag", "iframe")),
+    ('<form action="https://evil.example"><input name=q></form>', ("attribute", "form", "action",
+                                                                     "https://evil.example")),
+])
+def test_the_page_sanitiser_removes_what_runs_or_leads_away(html, gone):
+    assert gone in sanitize.removed(html, sanitize.clean(html, sanitize.PAGE))
+
+
+def test_our_own_markup_passes_the_page_sanitiser_unchanged():
+    ours = ('<div class="kb-body" lang="zh" data-kb-cite="{&quot;a&quot;: 1}"><nav aria-label="x" class="kb-crumbs">'
+            '<span aria-current="page">x</span></nav><svg class="kb-map" viewBox="0 0 10 10" role="group" '
+            'style="--kb-map-width: 744px"><title id="t">m</title><a href="../answers/a.html"><rect x="1" y="1" '
+            'width="2" height="2"></rect><text x="1" y="2">a</text></a></svg><form class="kb-filters" '
+            'data-kb-filters hidden><select name="theme"><option value="" data-label="x">x</option></select>'
+            '<button type="reset">r</button></form><table><tr><td style="text-align: left">1</td></tr></table>'
+            '<a class="kb-source" href="https://www.zhihu.com/question/1">s</a><sup id="fnref:1">'
+            '<a class="footnote-ref" href="#fn:1">1</a></sup></div>')
+    assert sanitize.removed(ours, sanitize.clean(ours, sanitize.PAGE)) == []
+
+
+def test_a_page_is_rewritten_only_in_its_article(tmp_path):
+    shell = ('<html><head><script>__md_scope=1</script></head><body><header><script>var x=1</script></header>'
+             '<article class="md-content__inner md-typeset">{}</article><script src="a.js"></script></body></html>')
+    legit = tmp_path / "legit.html"
+    legit.write_text(shell.format("<p>fine</p>"), encoding="utf-8")
+    attacked = tmp_path / "attacked.html"
+    attacked.write_text(shell.format('<p onclick="alert(1)">x</p></article><script>alert(2)</script>'),
+                        encoding="utf-8")
+    before = legit.stat().st_mtime_ns
+    changed = sanitize.sanitize_site(tmp_path)
+    assert [c.path for c in changed] == ["attacked.html"]
+    assert legit.stat().st_mtime_ns == before
+    html = attacked.read_text(encoding="utf-8")
+    assert "onclick" not in html and "alert(2)" not in html
+    assert "<script>__md_scope=1</script>" in html and "<script>var x=1</script>" in html
+
+
+# -- check: the sanitiser judges, the regular expressions only word ---------------------------------
+
+def test_text_that_only_looks_like_html_is_not_reported():
+    assert list(check_markdown("if a < b and c > d, then x")) == []
+    assert check_plain("a < b > c") == ()
+
+
+def test_html_inside_code_is_text():
+    assert list(check_markdown("use `<script>` here\n\n```\n<script>x</script>\n```")) == []
+
+
+def test_a_finding_names_its_line():
+    found = list(check_markdown("first line\nsecond [x](javascript:alert(1))"))
+    assert found and all(u.line == 2 for u in found)
+
+
+# -- escaping front-matter text in Markdown ---------------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "[x](javascript:alert(1))", "Title { onclick=alert(1) }", "<b>bold</b> & co", "*em* _u_ `code` # h | t",
+    "https://evil.example www.evil.example a@evil.example", "1. not a list", "\\[escaped\\]", "深度学习,难在何处?",
+])
+def test_the_md_filter_renders_any_text_as_that_text(text):
+    from kb.content.safety import render
+
+    html, _ = render(markdown_text(text))
+    assert sanitize.items(html) == [("tag", "p"), ("text", "".join(text.split()))]
+
+
+# -- Content-Security-Policy ------------------------------------------------------------------------
+
+def test_the_csp_hashes_executed_inline_scripts_only(tmp_path):
+    (tmp_path / "a.html").write_text('<script>var a=1</script><script id="__config" type="application/json">'
+                                     '{"x": 1}</script><script src="b.js"></script>', encoding="utf-8")
+    policy = sanitize.content_security_policy(tmp_path)
+    assert "'sha256-" in policy and policy.count("'sha256-") == 1
+    assert "'unsafe-inline'" not in policy.split("script-src", 1)[1].split(";", 1)[0]
+    assert "object-src 'none'" in policy and "base-uri 'self'" in policy
+
+
+def test_the_templates_escape_front_matter_text(tmp_path):
+    """The inert cases, generated: their text reaches the Markdown pages escaped, not as markup."""
+    from kb.pipeline import generate
+
+    root = collection(tmp_path)
+    for case in CASES:
+        if case.get("inert"):
+            apply(root, case)
+    generate(root)
+    page = (root / "build/docs/en/answers/naiyan-wang.md").read_text(encoding="utf-8")
+    assert r"# \*Deep\* learning \# is\_at\_heart \| an \! engineering discipline https&#58;//evil\.example" in page
+    assert r"\[a link\]\(https&#58;//evil\.example\)" in page
+    assert "[Deep learning" not in page and "](https://evil.example)" not in page
