@@ -13,7 +13,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
 from external_tools import AXE, CHROMIUM_ARGS, build_site, chromium_path, require, serve
 
 REPORT: dict[str, str] = {}  # checker -> one line of figures, printed at the end of the session

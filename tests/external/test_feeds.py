@@ -11,7 +11,6 @@ from urllib.parse import urlsplit
 
 import feedparser
 import pytest
-
 from external_tools import LANGS
 
 ATOM = "{http://www.w3.org/2005/Atom}"

@@ -14,7 +14,6 @@ from collections import Counter
 from pathlib import Path
 
 import yaml
-
 from external_tools import VNU, html_pages, java_path, require
 
 ALLOWLIST = Path(__file__).with_name("html-allowlist.yml")

@@ -11,7 +11,6 @@ from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
 from bs4 import BeautifulSoup
-
 from external_tools import LANGS, html_pages
 
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
@@ -48,7 +47,8 @@ def test_sitemaps_are_valid_and_complete(built_site: Path, report) -> None:
         pages = {p.relative_to(built_site / prefix).as_posix() for p in html_pages(built_site / prefix)
                  if not (lang == "zh" and p.relative_to(built_site).parts[0] == "en")} - {"404.html"}
 
-        def listed(page: str) -> bool:  # site_url's path is unknown here: match the page's path as a suffix
+        # site_url's path is unknown here: a page is listed if a <loc> ends with its path
+        def listed(page: str, paths: list[str] = paths) -> bool:
             folder = page.removesuffix("index.html")
             return any(p.endswith("/" + page) or (page.endswith("index.html") and p.endswith("/" + folder))
                        for p in paths)
