@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from kb.browser import CHROMIUM_ARGS, chromium_path, serve_directory
+from kb.tools.browser import CHROMIUM_ARGS, chromium_path, serve_directory
 
 AXE = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
 

@@ -13,7 +13,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from kb.browser import CHROMIUM_ARGS, chromium_path, serve_directory
+from kb.tools.browser import CHROMIUM_ARGS, chromium_path, serve_directory
 
 PAGES = {
     "home": "index.html",

@@ -18,7 +18,7 @@ from kb.site.sanitize import content_security_policy
 try:
     from kb.tools.browser import serve_directory
 except ImportError:  # an older layout
-    from kb.browser import serve_directory
+    from kb.tools.browser import serve_directory
 
 from tests.test_security import CASES, apply
 

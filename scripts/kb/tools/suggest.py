@@ -19,11 +19,21 @@ NOUNS = ("n", "nz", "vn", "nt", "nr", "ns", "eng")
 
 
 @cache
+def tokenizer_for(matcher: TermMatcher) -> jieba.Tokenizer:
+    """jieba's own tokenizer, taught the glossary's forms: its part-of-speech tagger (which picks
+    nouns for editors) needs jieba's, not rjieba's. (An editor's tool; the build cuts with rjieba.)"""
+    tokenizer = jieba.Tokenizer()
+    for word in matcher.words:
+        tokenizer.add_word(word)
+    return tokenizer
+
+
+@cache
 def extractor_for(matcher: TermMatcher) -> jieba.analyse.TFIDF:
     """jieba's TF-IDF extractor with our tokenizer and stop words (its IDF table shared with jieba's
     default extractor rather than read again)."""
     extractor = copy.copy(jieba.analyse.default_tfidf)
-    extractor.tokenizer = matcher.tokenizer
+    extractor.tokenizer = tokenizer_for(matcher)
     extractor.stop_words = extractor.stop_words | STOP_WORDS
     return extractor
 
@@ -43,7 +53,7 @@ def suggest_terms(answers: Sequence[Answer], matcher: TermMatcher, limit: int = 
     """
     known = set(matcher.forms["zh"])
     extractor = copy.copy(extractor_for(matcher))
-    extractor.postokenizer = jieba.posseg.POSTokenizer(matcher.tokenizer)  # for allowPOS
+    extractor.postokenizer = jieba.posseg.POSTokenizer(tokenizer_for(matcher))  # for allowPOS
     candidates: set[str] = set()
     for answer in answers:
         text = "\n".join(answer.paragraphs)
@@ -55,7 +65,7 @@ def suggest_terms(answers: Sequence[Answer], matcher: TermMatcher, limit: int = 
     where: dict[str, list[str]] = {}
     for answer in answers:
         for paragraph in answer.paragraphs:
-            for word, _, _ in matcher.tokenizer.tokenize(paragraph, HMM=False):
+            for word, _, _ in tokenizer_for(matcher).tokenize(paragraph, HMM=False):
                 key = word.casefold()
                 if key in candidates:
                     counts[key] += 1
