@@ -13,7 +13,7 @@ NPM_ALL  := $(NPM_DIR)/node_modules/.kb-audit-stamp
 CHROMIUM ?= $(or $(KB_CHROMIUM),/usr/bin/chromium)
 export KB_CHROMIUM := $(CHROMIUM)
 
-.PHONY: build serve test check clean browser-deps test-deps system-deps audit
+.PHONY: build serve test check clean browser-deps test-deps system-deps audit screenshots
 
 build: $(COMPILED)  ## build both languages into site/
 	$(BIN)/kb build
@@ -78,3 +78,7 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 	touch $(STAMP)
+
+screenshots: $(COMPILED) test-deps  ## each page type at 390 and 1440 px, zh/en, light/dark, into build/screenshots/
+	$(BIN)/kb build
+	$(BIN)/python tests/browser/screenshots.py site build/screenshots

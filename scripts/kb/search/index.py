@@ -115,9 +115,9 @@ def build_index(site_dir: Path, segmenter: Segmenter, boosts: Mapping[str, float
     docs = []
     for url, path in pages(site_dir, exclude):
         entries = page_entries(path.read_text(encoding="utf-8"), url, segmenter, boosts.get(url))
-        if other is not None and entries and entries[0]["location"] == url and pairs_other(url, boosts.get(url)):
-            if found := other_text(other / url, url, segmenter):
-                entries[0]["other"] = found
+        paired = other is not None and entries and entries[0]["location"] == url and pairs_other(url, boosts.get(url))
+        if paired and (found := other_text(other / url, url, segmenter)):
+            entries[0]["other"] = found
         docs += entries
     t2s = traditional_to_simplified()
     config["kb"] = {"t2s": t2s, "postings": postings(docs, config["separator"], t2s)}

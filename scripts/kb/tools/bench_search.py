@@ -140,7 +140,8 @@ def format_table(report: dict) -> str:
     kinds = sorted(k for k in stock if not k.startswith("overall"))
     for kind in kinds + sorted(k for k in stock if k.startswith("overall/")) + ["overall"]:
         s, o = stock[kind], ours[kind]
-        lines.append(f"{kind:<20} {s['n']:>3}  {s['p_at_1']:>9.2f} {o['p_at_1']:>8.2f}  {s['mrr']:>9.2f} {o['mrr']:>8.2f}  "
+        lines.append(f"{kind:<20} {s['n']:>3}  {s['p_at_1']:>9.2f} {o['p_at_1']:>8.2f}  "
+                     f"{s['mrr']:>9.2f} {o['mrr']:>8.2f}  "
                      f"{s['r_at_5']:>9.2f} {o['r_at_5']:>8.2f}")
     for variant in VARIANTS:
         for miss in report["misses"][variant]:
