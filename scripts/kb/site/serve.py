@@ -17,9 +17,11 @@ import tempfile
 import time
 from pathlib import Path
 
+from kb.content.model import LANGS
 from kb.content.problems import ContentError
-from kb.pipeline import generate, render
-from kb.site.mkdocs import CONFIGS, SUBDIR
+from kb.pipeline import generate
+from kb.site import postbuild
+from kb.site.mkdocs import CONFIGS, SUBDIR, render_language
 
 # What `kb serve` watches: the sources, the hand-written pages, the theme and the configs.
 WATCHED = ("answers", "glossary", "docs/zh", "docs/en", "docs/overrides", *CONFIGS.values(),
@@ -57,9 +59,11 @@ class Builder:
             generated = generate(self.root)
             dirty = shared == self.last_shared
             self.last_shared = None  # until this build completes
-            render(self.root, self.site_dir, generated, strict=False, dirty=dirty)
-            if dirty:
+            for lang in LANGS:
+                render_language(self.root, lang, self.site_dir / SUBDIR[lang], strict=False, dirty=dirty)
+            if dirty:  # before the search index is made from what is there
                 remove_pages_without_source(self.root, self.site_dir)
+            postbuild.finish(self.site_dir, generated.segmenter, generated.boosts)
         except ContentError as exc:
             self.log.error("the collection has errors; the preview shows the last good build:\n%s", exc)
             return
