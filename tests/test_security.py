@@ -4,13 +4,10 @@ copy of the real collection; and the sanitiser, the Markdown escaping and the CS
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 from pathlib import Path
 
 import pytest
-import yaml
 
 from kb.content.load import load
 from kb.content.problems import ContentError, errors
@@ -20,27 +17,7 @@ from kb.render.pages import markdown_text
 from kb.site import sanitize
 from kb.site.stage import hand_written
 
-ROOT = Path(__file__).resolve().parents[1]
-CASES = yaml.safe_load((ROOT / "tests/fixtures/attacks/cases.yml").read_text(encoding="utf-8"))
-FILES = {"A": "answers/41168257/naiyan-wang.md", "A_EN": "answers/41168257/naiyan-wang.en.md"}
-
-
-def collection(tmp: Path) -> Path:
-    """A copy of the real collection (answers/, glossary/, docs/): valid as it is."""
-    for part in ("answers", "glossary", "docs"):
-        shutil.copytree(ROOT / part, tmp / part)
-    return tmp
-
-
-def apply(root: Path, case: dict) -> None:
-    path = root / FILES.get(case["file"], case["file"])
-    if "symlink" in case:
-        path.unlink(missing_ok=True)
-        os.symlink(case["symlink"], path)
-        return
-    text = path.read_text(encoding="utf-8")
-    assert text.count(case["find"]) >= 1, f"{case['name']}: {case['find']!r} not in {path}"
-    path.write_text(text.replace(case["find"], case["replace"], 1), encoding="utf-8")
+from support.attacks import CASES, apply, collection
 
 
 def reported(root: Path) -> list[str]:

@@ -20,7 +20,7 @@ try:
 except ImportError:  # an older layout
     from kb.tools.browser import serve_directory
 
-from tests.test_security import CASES, apply
+from support.attacks import CASES, apply
 
 ROOT = Path(__file__).resolve().parents[2]
 INERT = [case for case in CASES if case.get("inert")]
