@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from kb.tools.browser import CHROMIUM_ARGS, chromium_path, serve_directory
+from kb.tools.browser import serve_directory
 
 AXE = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
 
@@ -28,18 +28,6 @@ def _require(condition: bool, why: str) -> None:
 def base_url(site: Path):
     with serve_directory(site) as url:
         yield url
-
-
-@pytest.fixture(scope="session")
-def browser():
-    path = chromium_path()
-    _require(path is not None, "chromium is not installed (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 class Watched:

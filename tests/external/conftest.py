@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from external_tools import AXE, CHROMIUM_ARGS, build_site, chromium_path, require, serve
+from external_tools import AXE, build_site, require, serve
 
 REPORT: dict[str, str] = {}  # checker -> one line of figures, printed at the end of the session
 
@@ -43,15 +43,9 @@ def served(built_site: Path) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def chromium():
-    path = chromium_path()
-    require(path, "chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+def chromium(browser):
+    """The session's Chromium (tests/conftest.py)."""
+    return browser
 
 
 @pytest.fixture(scope="session")
