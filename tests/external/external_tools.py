@@ -2,33 +2,28 @@
 tools are, the one-line messages that say how to install a missing one, the site build and a static
 server on 127.0.0.1.
 
-Deliberately independent of kb's modules (kb.browser may move in a restructure): the site is built
-through the CLI only, and the server is a small copy of kb.browser.serve_directory.
+The site is built through the CLI; the server and Chromium's flags are kb.tools.browser's.
 """
 
 from __future__ import annotations
 
 import contextlib
-import functools
 import os
 import shutil
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+
+from kb.tools.browser import serve_directory
 
 ROOT = Path(__file__).resolve().parents[2]
 NODE_MODULES = ROOT / "tests" / "browser" / "node_modules"
 AXE = NODE_MODULES / "axe-core" / "axe.min.js"
 VNU = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
 LIGHTHOUSE = NODE_MODULES / ".bin" / "lighthouse"
-
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 # Each is one line: what is missing and the command that installs it (`make test` runs them itself).
 INSTALL = {
@@ -84,41 +79,10 @@ def html_pages(site: Path) -> list[Path]:
     return sorted(site.rglob("*.html"))
 
 
-class _QuietHandler(SimpleHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    disable_nagle_algorithm = True
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
-class _UnthrottledHandler(_QuietHandler):
-    """linkchecker waits 0.1-0.6 s between requests to a host unless the host answers with a
-    `LinkChecker` header (then its maxrequestspersecond applies): 80 pages took 2 min 40 s without it."""
-
-    def end_headers(self) -> None:
-        self.send_header("LinkChecker", "local test server")
-        super().end_headers()
-
-
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def handle_error(self, request: object, client_address: tuple) -> None:
-        if not isinstance(sys.exc_info()[1], ConnectionError):  # a client that hung up is no error of the site
-            super().handle_error(request, client_address)
-
-
 @contextlib.contextmanager
-def serve(directory: Path, port: int = 0, linkchecker: bool = False) -> Iterator[str]:
-    """Serve ``directory`` on 127.0.0.1 (a free port unless given); yields the base URL, no trailing slash.
-    With ``linkchecker``, responses let linkchecker check at full speed."""
-    handler = _UnthrottledHandler if linkchecker else _QuietHandler
-    server = _Server(("127.0.0.1", port), functools.partial(handler, directory=str(directory)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+def serve(directory: Path, linkchecker: bool = False) -> Iterator[str]:
+    """Serve ``directory`` on 127.0.0.1; yields the base URL, no trailing slash. With ``linkchecker``,
+    responses carry a `LinkChecker` header: without it linkchecker waits 0.1-0.6 s between requests to
+    a host (its maxrequestspersecond applies only then), and 80 pages took 2 min 40 s."""
+    with serve_directory(directory, {"LinkChecker": "local test server"} if linkchecker else None) as base:
+        yield base

@@ -13,7 +13,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from external_tools import CHROMIUM_ARGS, INSTALL, LIGHTHOUSE, ROOT, build_site, chromium_path, serve
+from external_tools import INSTALL, LIGHTHOUSE, ROOT, build_site, chromium_path, serve
+
+from kb.tools.browser import CHROMIUM_ARGS
 
 PAGES = {"zh-home": "index.html", "zh-answer": "answers/naiyan-wang.html", "en-glossary": "en/glossary/index.html"}
 CATEGORIES = ["performance", "accessibility", "best-practices", "seo"]
