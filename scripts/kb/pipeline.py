@@ -22,7 +22,7 @@ from kb.derive.indexes import collection_words, derive
 from kb.derive.segment import Segmenter
 from kb.render.pages import render_site
 from kb.site import postbuild, publish
-from kb.site.mkdocs import SUBDIR, render_language
+from kb.site.mkdocs import SUBDIR, remove_pages_without_source, render_language
 from kb.site.stage import STAGING, staged
 from kb.write import WriteReport, sync_folder
 
@@ -62,9 +62,12 @@ def generate(root: Path) -> Generated:
 def render(root: Path, site_dir: Path, generated: Generated, *, strict: bool = True, dirty: bool = False,
            renderer: str = "mkdocs") -> dict[str, int]:
     """Render both languages into ``site_dir`` (Chinese first: its full build empties the folder) and
-    finish it; returns the search entries per language."""
+    finish it; returns the search entries per language. ``dirty`` (`kb serve`) renders only the pages
+    whose staged files changed, and removes those whose staged files are gone."""
     for lang in LANGS:
         render_language(root, lang, site_dir / SUBDIR[lang], strict=strict, dirty=dirty, renderer=renderer)
+    if dirty:  # before the search index is made from what is there
+        remove_pages_without_source(root, site_dir)
     return postbuild.finish(site_dir, generated.segmenter, generated.boosts)
 
 

@@ -11,6 +11,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from kb.site.stage import STAGING
+
 CONFIGS = {"zh": "mkdocs.yml", "en": "mkdocs.en.yml"}
 SUBDIR = {"zh": "", "en": "en"}  # where each language sits in the site folder
 RENDERERS = ("mkdocs", "properdocs")
@@ -46,3 +48,15 @@ def render_language(root: Path, lang: str, site_dir: Path, *, strict: bool = Tru
         build(config, dirty=dirty)
     finally:
         config.plugins.on_shutdown()
+
+
+def remove_pages_without_source(root: Path, site_dir: Path) -> None:
+    """After a dirty build, the built pages of entries that were removed: a full build would not make
+    them, and a dirty one leaves them where they were."""
+    for lang, sub in SUBDIR.items():
+        folder = site_dir / sub if sub else site_dir
+        staged = root / STAGING / lang
+        for section in ("answers", "authors", "themes", "questions"):
+            for page in (folder / section).glob("*.html"):
+                if not (staged / section / page.with_suffix(".md").name).exists():
+                    page.unlink()

@@ -17,11 +17,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from kb.content.model import LANGS
 from kb.content.problems import ContentError
-from kb.pipeline import generate
-from kb.site import postbuild
-from kb.site.mkdocs import CONFIGS, SUBDIR, render_language
+from kb.pipeline import generate, render
+from kb.site.mkdocs import CONFIGS
 
 # What `kb serve` watches: the sources, the hand-written pages, the theme and the configs.
 WATCHED = ("answers", "glossary", "docs/zh", "docs/en", "docs/overrides", *CONFIGS.values(),
@@ -59,11 +57,7 @@ class Builder:
             generated = generate(self.root)
             dirty = shared == self.last_shared
             self.last_shared = None  # until this build completes
-            for lang in LANGS:
-                render_language(self.root, lang, self.site_dir / SUBDIR[lang], strict=False, dirty=dirty)
-            if dirty:  # before the search index is made from what is there
-                remove_pages_without_source(self.root, self.site_dir)
-            postbuild.finish(self.site_dir, generated.segmenter, generated.boosts)
+            render(self.root, self.site_dir, generated, strict=False, dirty=dirty)
         except ContentError as exc:
             self.log.error("the collection has errors; the preview shows the last good build:\n%s", exc)
             return
@@ -73,19 +67,6 @@ class Builder:
         self.last_shared = shared
         how = "the pages that changed" if dirty else "every page"
         self.log.warning("kb: built both languages in %.1f s (%s)", time.perf_counter() - started, how)
-
-
-def remove_pages_without_source(root: Path, site_dir: Path) -> None:
-    """After a dirty build, the built pages of entries that were removed: a full build would not make them."""
-    from kb.site.stage import STAGING
-
-    for lang, sub in SUBDIR.items():
-        folder = site_dir / sub if sub else site_dir
-        staged = root / STAGING / lang
-        for section in ("answers", "authors", "themes", "questions"):
-            for page in (folder / section).glob("*.html"):
-                if not (staged / section / page.with_suffix(".md").name).exists():
-                    page.unlink()
 
 
 def serve(root: Path, address: str) -> None:
