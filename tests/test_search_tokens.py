@@ -78,3 +78,17 @@ def test_the_workers_stemmer_is_the_one_generated_from_snowballstemmer():
     from kb.search.stemmer_js import WORKER, current, generated
 
     assert current(WORKER.read_text(encoding="utf-8")) == generated()
+
+
+def test_every_combining_mark_is_folded_away_in_and_beyond_the_basic_plane():
+    """fold looks for marks past U+FFFF only in a text that reaches there: each plane's marks, one
+    after a Han and a Latin letter, are dropped (the worker drops every \\p{Mn} after NFKD)."""
+    import unicodedata
+
+    from kb.search.tokens import fold
+
+    marks = [chr(c) for c in range(0x110000) if unicodedata.category(chr(c)) == "Mn"]
+    assert any(ord(m) > 0xFFFF for m in marks) and any(ord(m) <= 0xFFFF for m in marks)
+    for mark in marks:
+        assert fold(f"学习a{mark}b") == unicodedata.normalize("NFC", "学习ab"), f"U+{ord(mark):04X}"
+    assert fold("深度学习 Gödel \U00020000") == "深度学习 Godel \U00020000"

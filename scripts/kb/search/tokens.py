@@ -73,16 +73,35 @@ def _strip_tags(html: str) -> str:
 
 _LATIN = re.compile(r"[a-z']+")
 _ENGLISH = snowballstemmer.stemmer("english")
-# Combining marks (Mn), dropped after NFKD: the worker's \p{Mn}.
-_MARKS = re.compile("[" + "".join(re.escape(chr(c)) for c in range(0x110000)
-                                  if unicodedata.category(chr(c)) == "Mn") + "]")
+
+
+def _char_class(codes: list[int]) -> str:
+    """A regular expression class of ``codes`` (ascending), written as ranges."""
+    runs: list[list[int]] = []
+    for code in codes:
+        if runs and runs[-1][1] == code - 1:
+            runs[-1][1] = code
+        else:
+            runs.append([code, code])
+    return "[" + "".join(re.escape(chr(a)) + ("" if a == b else "-" + re.escape(chr(b))) for a, b in runs) + "]"
+
+
+# Combining marks (Mn), dropped after NFKD: the worker's \p{Mn}. Python's re searches a class of
+# the Basic Multilingual Plane as a bitmap, one that reaches past it range by range (200 times
+# slower on a page of Chinese), so the marks beyond it are looked for only in a text that has
+# characters there.
+_MN = [c for c in range(0x110000) if unicodedata.category(chr(c)) == "Mn"]
+_MARKS_BMP = re.compile(_char_class([c for c in _MN if c < 0x10000]))
+_MARKS_ASTRAL = re.compile(_char_class([c for c in _MN if c >= 0x10000]))
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+_MARKS = re.compile(_MARKS_BMP.pattern + "|" + _MARKS_ASTRAL.pattern)
 FIELDS = 4  # title, text, metadata, the paired page in the other language
 
 
 def fold(text: str) -> str:
     """Diacritics dropped: NFKD, combining marks removed, NFC (as the worker's ``fold``)."""
     decomposed = unicodedata.normalize("NFKD", text)
-    if not _MARKS.search(decomposed):
+    if not _MARKS_BMP.search(decomposed) and not (_ASTRAL.search(decomposed) and _MARKS_ASTRAL.search(decomposed)):
         return text
     return unicodedata.normalize("NFC", _MARKS.sub("", decomposed))
 
