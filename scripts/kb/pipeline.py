@@ -64,11 +64,12 @@ def render(root: Path, site_dir: Path, generated: Generated, *, strict: bool = T
     """Render both languages into ``site_dir`` (Chinese first: its full build empties the folder) and
     finish it; returns the search entries per language. ``dirty`` (`kb serve`) renders only the pages
     whose staged files changed, and removes those whose staged files are gone."""
+    done = postbuild.page_times(site_dir) if dirty else {}  # the pages finished already
     for lang in LANGS:
         render_language(root, lang, site_dir / SUBDIR[lang], strict=strict, dirty=dirty, renderer=renderer)
     if dirty:  # before the search index is made from what is there
         remove_pages_without_source(root, site_dir)
-    return postbuild.finish(site_dir, generated.segmenter, generated.boosts)
+    return postbuild.finish(site_dir, generated.segmenter, generated.boosts, done)
 
 
 def build(root: Path, site_dir: Path, *, strict: bool = True,

@@ -9,7 +9,7 @@ relative to the page. :func:`point_pages_at_our_worker` puts ``assets/javascript
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 WORKER = "assets/javascripts/workers/kb-search.js"
@@ -33,12 +33,13 @@ def use_our_worker(page: str) -> str:
     return page[:start] + WORKER + page[start + len(found[3]):]
 
 
-def point_pages_at_our_worker(site_dir: Path, exclude: Sequence[str] = ()) -> int:
+def point_pages_at_our_worker(site_dir: Path, exclude: Sequence[str] = (), done: Mapping[Path, int] = {}) -> int:
     """Point every HTML page under ``site_dir`` (but the top-level folders named in ``exclude``) at
-    our worker, writing only the pages that change; returns how many were written."""
+    our worker, writing only the pages that change; returns how many were written. ``done`` (page ->
+    modification time, in ns) names pages pointed already: those still as they were are skipped."""
     written = 0
     for path in sorted(site_dir.rglob("*.html")):
-        if path.relative_to(site_dir).parts[0] in exclude:
+        if path.relative_to(site_dir).parts[0] in exclude or (path in done and path.stat().st_mtime_ns == done[path]):
             continue
         page = path.read_text(encoding="utf-8")
         try:

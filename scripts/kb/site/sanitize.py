@@ -18,7 +18,7 @@ import base64
 import hashlib
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from html import unescape
 from html.parser import HTMLParser
@@ -229,6 +229,10 @@ def as_nh3_writes_it(html: str) -> str:
 
 # -- the post-build pass ---------------------------------------------------------------------------
 
+
+def unchanged(path: Path, done: Mapping[Path, int]) -> bool:
+    return path in done and path.stat().st_mtime_ns == done[path]
+
 ARTICLE_START = '<article class="md-content__inner md-typeset">'
 ARTICLE_END = "</article>"
 
@@ -260,11 +264,13 @@ def sanitize_page(html: str) -> tuple[str, list[tuple[str, ...]]]:
     return html[:start] + cleaned + html[end:], gone
 
 
-def sanitize_site(site_dir: Path) -> list[Sanitized]:
-    """Sanitise the article of every page under ``site_dir``; rewrite only the pages that change."""
+def sanitize_site(site_dir: Path, done: Mapping[Path, int] = {}) -> list[Sanitized]:
+    """Sanitise the article of every page under ``site_dir``; rewrite only the pages that change.
+    ``done`` (page -> modification time, in ns) names pages sanitised already: those still as they
+    were are skipped (after a dirty build, the pages MkDocs did not write)."""
     changed = []
     for path in sorted(site_dir.rglob("*.html")):
-        if path.is_symlink():
+        if path.is_symlink() or unchanged(path, done):
             continue
         html = path.read_text(encoding="utf-8")
         new, gone = sanitize_page(html)
