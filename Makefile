@@ -13,7 +13,7 @@ NPM_ALL  := $(NPM_DIR)/node_modules/.kb-audit-stamp
 CHROMIUM ?= $(or $(KB_CHROMIUM),/usr/bin/chromium)
 export KB_CHROMIUM := $(CHROMIUM)
 
-.PHONY: build serve test check clean browser-deps test-deps system-deps audit screenshots
+.PHONY: build serve test check clean browser-deps test-deps system-deps audit screenshots lock
 
 build: $(COMPILED)  ## build both languages into site/
 	$(BIN)/kb build
@@ -69,15 +69,23 @@ clean:
 # kb's modules compiled to bytecode, again whenever one changes: Python writes no bytecode on import
 # where PYTHONDONTWRITEBYTECODE is set (as in some containers, and on the machine the benchmarks ran
 # on), and compiling kb anew took 0.035 s of every kb command, a build after an edit included.
-$(COMPILED): $(STAMP) $(wildcard scripts/kb/*.py)
+$(COMPILED): $(STAMP) $(shell find scripts/kb -name '*.py')
 	$(BIN)/python -m compileall -q scripts/kb
 	touch $(COMPILED)
 
-$(STAMP): pyproject.toml
+# The dependencies are the lock file's exact versions, each checked against its hashes; then kb itself.
+$(STAMP): pyproject.toml requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; run make PYTHON=python3.11 ...")'
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $(STAMP)
+
+lock:  ## requirements.lock again from pyproject.toml's ranges (pip-tools, in a venv of its own under build/)
+	$(PYTHON) -m venv build/lock-venv
+	build/lock-venv/bin/python -m pip install --quiet --disable-pip-version-check pip-tools
+	build/lock-venv/bin/pip-compile --quiet --generate-hashes --extra dev --strip-extras --allow-unsafe \
+		--no-emit-index-url --no-emit-find-links --output-file requirements.lock pyproject.toml
 
 screenshots: $(COMPILED) test-deps  ## each page type at 390 and 1440 px, zh/en, light/dark, into build/screenshots/
 	$(BIN)/kb build

@@ -4,6 +4,7 @@ copy of the real collection; and the sanitiser, the Markdown escaping and the CS
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -15,7 +16,8 @@ from kb.content.safety import check_markdown, check_plain
 from kb.content.validate import check
 from kb.render.pages import markdown_text
 from kb.site import sanitize
-from kb.site.stage import hand_written
+from kb.site.postbuild import finish_pages
+from kb.site.stage import hand_written, symlinks
 
 from support.attacks import CASES, apply, collection
 
@@ -51,8 +53,18 @@ def test_each_attack_on_hand_written_pages_stops_the_build(tmp_path, case):
     root = collection(tmp_path)
     apply(root, case)
     with pytest.raises(ContentError) as caught:
-        hand_written(root, case["file"].split("/")[1])
+        hand_written(root, "zh")
     assert case["build_error"] in [str(p) for p in caught.value.problems]
+    assert case["build_error"] in [str(p) for p in symlinks(root)]  # what kb check reports besides the content's
+
+
+def test_kb_check_reports_a_symlink_under_docs_and_fails(tmp_path, capsys):
+    from kb.cli import main
+
+    root = collection(tmp_path)
+    os.symlink("/etc/passwd", root / "docs" / "overrides" / "leak.txt")
+    assert main(["check", str(root)]) == 1
+    assert "docs/overrides/leak.txt:1: file: is a symbolic link" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("case", [c for c in CASES if c.get("inert")], ids=lambda c: c["name"])
@@ -102,10 +114,12 @@ def test_a_page_is_rewritten_only_in_its_article(tmp_path):
     attacked = tmp_path / "attacked.html"
     attacked.write_text(shell.format('<p onclick="alert(1)">x</p></article><script>alert(2)</script>'),
                         encoding="utf-8")
-    before = legit.stat().st_mtime_ns
-    changed = sanitize.sanitize_site(tmp_path)
+    before = legit.read_text(encoding="utf-8")
+    changed = finish_pages(tmp_path)
     assert [c.path for c in changed] == ["attacked.html"]
-    assert legit.stat().st_mtime_ns == before
+    # The legitimate page gains its policy, and nothing else.
+    assert re.sub(r'<meta http-equiv="Content-Security-Policy" content="[^"]*">', "",
+                  legit.read_text(encoding="utf-8")) == before
     html = attacked.read_text(encoding="utf-8")
     assert "onclick" not in html and "alert(2)" not in html
     assert "<script>__md_scope=1</script>" in html and "<script>var x=1</script>" in html
@@ -142,13 +156,21 @@ def test_the_md_filter_renders_any_text_as_that_text(text):
 
 # -- Content-Security-Policy ------------------------------------------------------------------------
 
-def test_the_csp_hashes_executed_inline_scripts_only(tmp_path):
-    (tmp_path / "a.html").write_text('<script>var a=1</script><script id="__config" type="application/json">'
-                                     '{"x": 1}</script><script src="b.js"></script>', encoding="utf-8")
-    policy = sanitize.content_security_policy(tmp_path)
+def test_the_csp_hashes_executed_inline_scripts_only():
+    page = ('<script>var a=1</script><script id="__config" type="application/json">{"x": 1}</script>'
+            '<script src="b.js"></script>')
+    policy = sanitize.content_security_policy([page])
     assert "'sha256-" in policy and policy.count("'sha256-") == 1
     assert "'unsafe-inline'" not in policy.split("script-src", 1)[1].split(";", 1)[0]
     assert "object-src 'none'" in policy and "base-uri 'self'" in policy
+
+
+def test_each_page_gets_its_own_policy_first_in_its_head_and_only_once():
+    page = '<html><head><meta charset="utf-8"><title>t</title><script>var a=1</script></head></html>'
+    once = sanitize.with_policy(page)
+    assert once.startswith('<html><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="')
+    assert sanitize.content_security_policy([page]) in once
+    assert sanitize.with_policy(once) == once  # a second pass replaces it, the same
 
 
 def test_the_templates_escape_front_matter_text(tmp_path):

@@ -36,12 +36,13 @@ def _summary(problems: Sequence[Problem]) -> str:
 def cmd_check(args: argparse.Namespace) -> int:
     from kb.content.load import load
     from kb.content.validate import check
+    from kb.site.stage import symlinks
 
     root = Path(args.path)
     if not root.is_dir():
         print(f"kb check: {root} is not a folder", file=sys.stderr)
         return 2
-    problems = check(load(root))
+    problems = check(load(root)) + symlinks(root)
     _print_problems(problems, github=args.format == "github")
     if errors(problems):
         print(f"kb check: {_summary(problems)}", file=sys.stderr)

@@ -1,15 +1,16 @@
 """The last word on what a page may contain: every page's article, sanitised with nh3 (Ammonia).
 
 ``kb check`` judges each contributor's text by what Python-Markdown makes of it
-(:mod:`kb.content.safety`, with :data:`CONTENT`); after MkDocs, :func:`sanitize_site` passes the
-article of every built page (``<article class="md-content__inner md-typeset">``) through the same
-sanitiser with :data:`PAGE`: the content allow-list plus what our own templates emit (the viewpoint
-map's inline SVG, the filters' form controls, ``data-*`` and ``aria-*`` attributes our scripts read).
+(:mod:`kb.content.safety`, with :data:`CONTENT`); after MkDocs, the post-build pass
+(kb.site.postbuild) passes the article of every built page (``<article class="md-content__inner
+md-typeset">``) through the same sanitiser with :data:`PAGE`: the content allow-list plus what our
+own templates emit (the viewpoint map's inline SVG, the filters' form controls, ``data-*`` and
+``aria-*`` attributes our scripts read).
 Material's shell (its head, header, navigation and scripts) is not touched. A page is rewritten
 only if the sanitiser removed something from it; on a legitimate page it removes nothing.
 
-:func:`content_security_policy` computes the Content-Security-Policy a built site needs: the hashes
-of the inline scripts Material writes into every page.
+:func:`with_policy` gives each page its Content-Security-Policy (:func:`content_security_policy`):
+our own files only, and the hashes of the inline scripts Material writes into the page.
 """
 
 from __future__ import annotations
@@ -18,11 +19,10 @@ import base64
 import hashlib
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from html import unescape
 from html.parser import HTMLParser
-from pathlib import Path
 
 import nh3
 
@@ -230,9 +230,6 @@ def as_nh3_writes_it(html: str) -> str:
 # -- the post-build pass ---------------------------------------------------------------------------
 
 
-def unchanged(path: Path, done: Mapping[Path, int]) -> bool:
-    return path in done and path.stat().st_mtime_ns == done[path]
-
 ARTICLE_START = '<article class="md-content__inner md-typeset">'
 ARTICLE_END = "</article>"
 
@@ -264,22 +261,6 @@ def sanitize_page(html: str) -> tuple[str, list[tuple[str, ...]]]:
     return html[:start] + cleaned + html[end:], gone
 
 
-def sanitize_site(site_dir: Path, done: Mapping[Path, int] = {}) -> list[Sanitized]:
-    """Sanitise the article of every page under ``site_dir``; rewrite only the pages that change.
-    ``done`` (page -> modification time, in ns) names pages sanitised already: those still as they
-    were are skipped (after a dirty build, the pages MkDocs did not write)."""
-    changed = []
-    for path in sorted(site_dir.rglob("*.html")):
-        if path.is_symlink() or unchanged(path, done):
-            continue
-        html = path.read_text(encoding="utf-8")
-        new, gone = sanitize_page(html)
-        if gone:
-            path.write_text(new, encoding="utf-8")
-            changed.append(Sanitized(path.relative_to(site_dir).as_posix(), tuple(describe(x) for x in gone)))
-    return changed
-
-
 # -- Content-Security-Policy -----------------------------------------------------------------------
 
 _SCRIPT = re.compile(r"<script\b([^>]*)>(.*?)</script\s*>", re.S | re.I)
@@ -304,11 +285,10 @@ def inline_script_hashes(pages: Iterable[str]) -> list[str]:
     return sorted(hashes)
 
 
-def content_security_policy(site_dir: Path) -> str:
-    """The policy for every page of a built site: our own files only; inline scripts by hash; no
-    plugins, no framing, no form posts off-site. Styles allow 'unsafe-inline' for the style
-    attributes Material and `tables` write (no script can run from a style)."""
-    pages = (p.read_text(encoding="utf-8") for p in sorted(site_dir.rglob("*.html")))
+def content_security_policy(pages: Iterable[str]) -> str:
+    """The policy for ``pages``: our own files only; their inline scripts by hash; no plugins, no
+    framing, no form posts off-site. Styles allow 'unsafe-inline' for the style attributes Material
+    and `tables` write (no script can run from a style)."""
     scripts = " ".join(["'self'", *inline_script_hashes(pages)])
     return "; ".join([
         "default-src 'self'",
@@ -325,5 +305,16 @@ def content_security_policy(site_dir: Path) -> str:
     ])
 
 
-def csp_meta(site_dir: Path) -> str:
-    return f'<meta http-equiv="Content-Security-Policy" content="{content_security_policy(site_dir)}">'
+_POLICY_META = re.compile(r'<meta http-equiv="Content-Security-Policy" content="[^"]*">')
+_CHARSET = re.compile(r"<meta charset=[^>]*>", re.I)
+
+
+def with_policy(page: str) -> str:
+    """``page`` with its own Content-Security-Policy meta (the hashes of its own inline scripts) right
+    after its charset, before anything a policy governs; one put there before is replaced."""
+    page = _POLICY_META.sub("", page, count=1)
+    meta = f'<meta http-equiv="Content-Security-Policy" content="{content_security_policy([page])}">'
+    anchor = _CHARSET.search(page) or re.search(r"<head\b[^>]*>", page, re.I)
+    if anchor is None:
+        return page
+    return page[:anchor.end()] + meta + page[anchor.end():]

@@ -18,26 +18,29 @@ STAGING = Path("build") / "docs"
 HAND_WRITTEN = Path("docs")
 
 
-def hand_written(root: Path, lang: str) -> dict[str, bytes]:
-    """The language's own pages and files under ``docs/<lang>/``, by relative path. A symbolic link
-    is refused: it could publish a file from outside the repository."""
-    folder = root / HAND_WRITTEN / lang
-    found: dict[str, bytes] = {}
+def symlinks(root: Path, folder: Path = HAND_WRITTEN) -> list[Problem]:
+    """A problem for each symbolic link under ``folder`` (``docs/``: the hand-written pages and the
+    theme overrides, which MkDocs copies into the site): a link could publish a file from outside
+    the repository. Links to folders are not followed."""
     problems = []
-    for current, dirs, names in os.walk(folder):
+    for current, dirs, names in os.walk(root / folder):
         for name in sorted(dirs + names):
             path = Path(current, name)
             if path.is_symlink():
                 problems.append(Problem(path.relative_to(root).as_posix(), 1, "file",
                                         "is a symbolic link; commit the file itself, inside the repository"))
-        dirs[:] = [d for d in dirs if not Path(current, d).is_symlink()]
-        for name in names:
-            path = Path(current, name)
-            if not path.is_symlink():
-                found[path.relative_to(folder).as_posix()] = path.read_bytes()
+    return problems
+
+
+def hand_written(root: Path, lang: str) -> dict[str, bytes]:
+    """The language's own pages and files under ``docs/<lang>/``, by relative path. Raises
+    :class:`ContentError` if anything under ``docs/`` is a symbolic link."""
+    problems = symlinks(root)
     if problems:
         raise ContentError(problems)
-    return found
+    folder = root / HAND_WRITTEN / lang
+    return {path.relative_to(folder).as_posix(): path.read_bytes()
+            for path in sorted(folder.rglob("*")) if path.is_file()}
 
 
 def staged(root: Path, lang: str, pages: Iterable[Page]) -> dict[str, bytes]:
