@@ -198,6 +198,20 @@ FAULTS = {
     "question file with a missing field": (
         "answers/100/question.yml", 'lead: {zh: "难点在哪里?", en: "Where is the difficulty?"}\n', "",
         "answers/100/question.yml:1: lead: missing; required (a mapping with keys zh, en)"),
+    "stop-listed word that names no term": (
+        "glossary/unlinked.yml", "- word: SVM", "- word: SVN",
+        "glossary/unlinked.yml:1: word: 'SVN' is no name or alias of a term linked in en texts, so there is "
+        "nothing to stop; give one as glossary/terms.yml writes it"),
+    "stop-listed word in an unknown language": (
+        "glossary/unlinked.yml", "texts: [en]", "texts: [fr]",
+        "glossary/unlinked.yml:2: texts: 'fr' is not allowed; allowed: zh, en"),
+    "stop-listed word listed twice for a language": (
+        "glossary/unlinked.yml", "why: The fixture's stop-listed word.",
+        "why: The fixture's stop-listed word.\n- word: svm\n  texts: [en]\n  why: Again.",
+        "glossary/unlinked.yml:5: texts: 'svm' is listed for en texts already; list each word once per language"),
+    "stop-listed word without its reason": (
+        "glossary/unlinked.yml", "why: The fixture's stop-listed word.", "why: ' '",
+        "glossary/unlinked.yml:3: why: is empty; write the text"),
     "answer id used twice": (
         "answers/100/gamma.md", "id: gamma", "id: beta",
         "answers/100/gamma.md:2: id: 'beta' does not match the file name; rename the file to beta.md or set id: gamma"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -235,3 +236,25 @@ def test_suggestions_are_words_the_glossary_lacks_with_counts_and_answers(mini):
     words = {s.word: s for s in suggestions}
     assert "代码" in words and words["代码"].count == 2 and words["代码"].answers == ("beta", "gamma")
     assert "核方法" not in words  # already a term
+
+
+def test_a_stop_listed_word_is_never_linked_and_the_term_waits_for_another_form(matcher):
+    paragraphs = ["这篇paper很好。", "另一篇Paper也是论文。"]
+    linked = link_paragraphs(paragraphs, "zh", matcher, _definitions("zh"), never=frozenset({"paper"}))
+    assert linked.paragraphs[0] == paragraphs[0]
+    assert linked.paragraphs[1] == '另一篇Paper也是[论文](../glossary/index.md#paper "论文的定义。"){ .kb-term }。'
+    assert link_paragraphs(paragraphs, "zh", matcher, _definitions("zh")).paragraphs[0] != paragraphs[0]
+
+
+def test_no_word_of_the_real_stop_list_is_linked_in_the_texts_it_names():
+    collection = load_checked(ROOT)
+    assert collection.unlinked, "glossary/unlinked.yml lists no word"
+    ix = derive(collection)
+    linked_words = {lang: set() for lang in ("zh", "en")}
+    for (_, lang), linked in ix.linked.items():
+        for paragraph in linked.paragraphs:
+            for word in re.findall(r"\[([^\]]+)\]\(\.\./glossary/index\.md#", paragraph):
+                linked_words[lang].add(word.casefold())
+    for lang, words in linked_words.items():
+        assert words, lang  # the texts do link terms
+        assert not words & collection.never_linked(lang), lang

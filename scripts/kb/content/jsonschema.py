@@ -15,7 +15,7 @@ import types
 import typing
 from typing import Any, Literal, Union
 
-from kb.content.model import Answer, Question, Stance, Term, Theme, TranslationMeta
+from kb.content.model import Answer, Question, Stance, Term, Theme, TranslationMeta, Unlinked
 from kb.content.schema import fields_of
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
@@ -28,6 +28,7 @@ FILES: dict[str, tuple[type, bool, str]] = {
     "themes.schema.json": (Theme, True, "glossary/themes.yml"),
     "stances.schema.json": (Stance, True, "glossary/stances.yml"),
     "terms.schema.json": (Term, True, "glossary/terms.yml"),
+    "unlinked.schema.json": (Unlinked, True, "glossary/unlinked.yml"),
 }
 
 

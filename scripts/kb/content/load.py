@@ -4,10 +4,21 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 
-from kb.content.model import Answer, Collection, Note, Question, Stance, Term, Theme, Translation, TranslationMeta
+from kb.content.model import (
+    Answer,
+    Collection,
+    Note,
+    Question,
+    Stance,
+    Term,
+    Theme,
+    Translation,
+    TranslationMeta,
+    Unlinked,
+)
 from kb.content.problems import ContentError, Problem
 from kb.content.schema import INVALID, Builder
 from kb.content.yamldoc import YamlDoc, parse_yaml, split_front_matter
@@ -16,6 +27,7 @@ QUESTION_FILE = "question.yml"
 THEMES = "glossary/themes.yml"
 STANCES = "glossary/stances.yml"
 TERMS = "glossary/terms.yml"
+UNLINKED = "glossary/unlinked.yml"  # optional: the words never linked
 # What `kb new` puts where the author's text goes; `kb check` refuses it until it is replaced.
 PLACEHOLDER = "KB-PLACEHOLDER"
 TRANSLATION_SUFFIX = ".en.md"
@@ -163,13 +175,15 @@ def load_answer(path: Path, rel: str, problems: list[Problem], docs: dict[str, Y
     return None if answer is INVALID else answer
 
 
-def load_list(path: Path, rel: str, cls: type, problems: list[Problem], docs: dict[str, YamlDoc]) -> tuple:
+def load_list(path: Path, rel: str, cls: type, problems: list[Problem], docs: dict[str, YamlDoc],
+              required: bool = True) -> tuple:
     """A glossary file: a YAML list of mappings, each built as ``cls``."""
     if (problem := outside(path.parent.parent, path, rel)) is not None:  # glossary/<file> under the root
         problems.append(problem)
         return ()
     if not path.exists():
-        problems.append(Problem(rel, 1, "file", "missing; the collection needs this file"))
+        if required:
+            problems.append(Problem(rel, 1, "file", "missing; the collection needs this file"))
         return ()
     text = read_text(path, rel, problems)
     if text is None:
@@ -183,7 +197,8 @@ def load_list(path: Path, rel: str, cls: type, problems: list[Problem], docs: di
     if doc.data is None:
         return ()
     if not isinstance(doc.data, list):
-        problems.append(Problem(rel, 1, "(document)", "expected a list of entries, each starting with '- id:'"))
+        first = next(f.name for f in fields(cls))
+        problems.append(Problem(rel, 1, "(document)", f"expected a list of entries, each starting with '- {first}:'"))
         return ()
     builder = Builder(doc, problems)
     items = [builder.build_dataclass(cls, item, (index,)) for index, item in enumerate(doc.data)]
@@ -249,6 +264,8 @@ def load(root: Path) -> Loaded:
     themes = load_list(root / THEMES, THEMES, Theme, problems, docs)
     stances = load_list(root / STANCES, STANCES, Stance, problems, docs)
     terms = load_list(root / TERMS, TERMS, Term, problems, docs)
+    unlinked = load_list(root / UNLINKED, UNLINKED, Unlinked, problems, docs, required=False)
     answers.sort(key=lambda a: (a.question, a.order, a.id))
-    collection = Collection(tuple(questions), tuple(answers), tuple(themes), tuple(stances), tuple(terms))
+    collection = Collection(tuple(questions), tuple(answers), tuple(themes), tuple(stances), tuple(terms),
+                            tuple(unlinked))
     return Loaded(collection, docs, tuple(problems))

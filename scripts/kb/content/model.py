@@ -324,6 +324,21 @@ class Term:
 
 
 @dataclass(frozen=True)
+class Unlinked:
+    """A word that is never linked to the glossary, though a term is named by it: an entry of
+    ``glossary/unlinked.yml``, the reviewed stop list of everyday words a link would only crowd::
+
+        - word: paper
+          texts: [zh]
+          why: an everyday English word in Chinese text; every reader of the thread knows it
+    """
+
+    word: str = field(metadata={"doc": "a term's name or alias, as the texts write it (case aside)"})
+    texts: tuple[Lang, ...] = field(metadata={"doc": "the languages of the texts it is not linked in"})
+    why: str = field(metadata={"doc": "why a reader needs no link here: the review's reason"})
+
+
+@dataclass(frozen=True)
 class Collection:
     """Everything loaded and checked: the input of every derivation and page."""
 
@@ -332,3 +347,8 @@ class Collection:
     themes: tuple[Theme, ...]
     stances: tuple[Stance, ...]
     terms: tuple[Term, ...]
+    unlinked: tuple[Unlinked, ...] = ()
+
+    def never_linked(self, lang: str) -> frozenset[str]:
+        """The words (case-folded) that text in ``lang`` never links to the glossary."""
+        return frozenset(entry.word.casefold() for entry in self.unlinked if lang in entry.texts)

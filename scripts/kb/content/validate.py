@@ -9,8 +9,8 @@ from collections import Counter, defaultdict
 from collections.abc import Iterator
 from pathlib import PurePosixPath
 
-from kb.content.load import PLACEHOLDER, STANCES, TERMS, THEMES, Loaded
-from kb.content.model import Answer, revision
+from kb.content.load import PLACEHOLDER, STANCES, TERMS, THEMES, UNLINKED, Loaded
+from kb.content.model import LANGS, Answer, revision
 from kb.content.problems import Problem, allowed_list, did_you_mean
 from kb.content.safety import check_markdown, check_plain
 
@@ -20,7 +20,8 @@ def check(loaded: Loaded) -> list[Problem]:
     problems = list(loaded.problems)
     for rule in (answers_match_their_files, answers_reference_known_ids, authors_are_consistent,
                  translations_line_up, ids_are_unique, themes_are_used, positions_have_evidence,
-                 terms_are_consistent, content_is_safe, names_hold_no_markup, bodies_are_not_placeholders,
+                 terms_are_consistent, unlinked_words_name_terms, content_is_safe, names_hold_no_markup,
+                 bodies_are_not_placeholders,
                  translations_are_current):
         problems.extend(rule(loaded))
     return sorted(set(problems))
@@ -198,6 +199,29 @@ def terms_are_consistent(loaded: Loaded) -> Iterator[Problem]:
                                   f"'{form}' is already claimed by term '{first}'; a name or alias "
                                   "may belong to one term only")
 
+
+
+def unlinked_words_name_terms(loaded: Loaded) -> Iterator[Problem]:
+    """Each word of the stop list is a name or alias of a term linked in the texts it names, given
+    once per language (its reason is required by the model); a word that names no term would stop
+    nothing."""
+    linked = {lang: {form.casefold() for term in loaded.collection.terms if lang in term.match_in
+                     for form in term.forms(lang)} for lang in LANGS}
+    seen: set[tuple[str, str]] = set()
+    for index, entry in enumerate(loaded.collection.unlinked):
+        if not entry.texts:
+            yield Problem(UNLINKED, _at(loaded, UNLINKED, index, "texts"), "texts",
+                          "is empty; list the languages of the texts not to link it in: [zh], [en] or [zh, en]")
+        for position, lang in enumerate(entry.texts):
+            word = entry.word.casefold()
+            if word not in linked[lang]:
+                yield Problem(UNLINKED, _at(loaded, UNLINKED, index, "word"), "word",
+                              f"'{entry.word}' is no name or alias of a term linked in {lang} texts, so there is "
+                              "nothing to stop; give one as glossary/terms.yml writes it")
+            elif (word, lang) in seen:
+                yield Problem(UNLINKED, _at(loaded, UNLINKED, index, "texts", position), "texts",
+                              f"'{entry.word}' is listed for {lang} texts already; list each word once per language")
+            seen.add((word, lang))
 
 
 def _strings(data: object, keys: tuple = (), found: list | None = None) -> list[tuple[tuple, str]]:

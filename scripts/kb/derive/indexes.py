@@ -101,8 +101,9 @@ def derive(collection: Collection, segmenter: Segmenter | None = None) -> Indexe
     tokens = {(a.id, lang): [matcher.tokens(p, lang) for p in a.body(lang)] for a in answers for lang in LANGS}
     definitions = {lang: {t.id: t.short_definition(lang) for t in collection.terms} for lang in LANGS}
     names = {(q, lang): Mentions(mentions(q, lang, by_author)) for q in by_question for lang in LANGS}
+    never = {lang: collection.never_linked(lang) for lang in LANGS}
     linked = {(a.id, lang): link_paragraphs(a.body(lang), lang, matcher, definitions[lang], names[(a.question, lang)],
-                                            a.author.id, tokens[(a.id, lang)])
+                                            a.author.id, tokens[(a.id, lang)], never[lang])
               for a in answers for lang in LANGS}
     appears_in: dict[str, list[Answer]] = {term.id: [] for term in collection.terms}
     for answer in answers:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -84,10 +85,13 @@ def _title(text: str) -> str:
 
 def link_paragraphs(paragraphs: Sequence[str], lang: str, matcher: TermMatcher,
                     definitions: Mapping[str, str], mentions: Sequence[Mention] | Mentions = (),
-                    author_id: str = "", tokens: Sequence[list[tuple[str, int, int]]] | None = None) -> Linked:
+                    author_id: str = "", tokens: Sequence[list[tuple[str, int, int]]] | None = None,
+                    never: AbstractSet[str] = frozenset()) -> Linked:
     """Link the first occurrence of each term and every @mention; ``definitions`` maps term id -> tooltip.
 
-    ``author_id`` is the entry's own author, whose name is never linked to themself.
+    ``author_id`` is the entry's own author, whose name is never linked to themself. ``never`` holds
+    the words (case-folded) of the stop list (``glossary/unlinked.yml``): an occurrence written so
+    is not linked, and the term waits for one written otherwise.
     """
     if not isinstance(mentions, Mentions):
         mentions = Mentions(mentions)
@@ -104,10 +108,10 @@ def link_paragraphs(paragraphs: Sequence[str], lang: str, matcher: TermMatcher,
         taken = spans + [(s, e) for s, e, _ in edits]
         match: Match
         for match in matcher.find(text, lang, tokens[index] if tokens is not None else None):
-            if match.term_id in seen or not _free(match.start, match.end, taken):
+            word = text[match.start : match.end]
+            if match.term_id in seen or word.casefold() in never or not _free(match.start, match.end, taken):
                 continue
             seen.append(match.term_id)
-            word = text[match.start : match.end]
             title = _title(definitions[match.term_id])
             edits.append((match.start, match.end,
                           f'[{word}](../glossary/index.md#{match.term_id} "{title}"){{ .kb-term }}'))
