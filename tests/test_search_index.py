@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from kb.derive.segment import Segmenter
-from kb.search.index import read_index, traditional_to_simplified, write_index
+from kb.search.index import read_index, site_entries, traditional_to_simplified, write_index
 from kb.search.shards import FOLDER, read_docs
 
 from support.cut import SEPARATOR
@@ -34,6 +34,14 @@ def site(root: Path) -> Path:
     return root
 
 
+def index(root: Path, boosts: dict[str, float] | None = None) -> int:
+    """What the post-build pass does for the Chinese site at ``root``: its pages' entries, paired with
+    the English site's in ``en/``, written as its index."""
+    segmenter = Segmenter()
+    own = site_entries(root, segmenter, boosts or {}, exclude=("en",))
+    return write_index(root, own, site_entries(root / "en", segmenter), boosts or {})
+
+
 def join(search: Path) -> dict:
     """The whole index again from the lean head and the shards, as the worker reads them."""
     lean = json.loads((search / "search_index.json").read_text())
@@ -51,7 +59,7 @@ def join(search: Path) -> dict:
 
 def test_write_index_writes_the_lean_head_the_shards_and_the_whole_index_and_they_agree(tmp_path):
     root = site(tmp_path / "site")
-    assert write_index(root, Segmenter(), {"answers/index.html": 0.5}, exclude=("en",)) == 4
+    assert index(root, {"answers/index.html": 0.5}) == 4
     whole = read_index(root / "search")
     assert [(d["location"], d["title"], d.get("boost")) for d in whole["docs"]] == [
         ("index.html", "深度\u200b學習", None), ("index.html#more", "More", None),
@@ -69,14 +77,14 @@ def test_write_index_writes_the_lean_head_the_shards_and_the_whole_index_and_the
 
 def test_a_second_pass_over_the_same_site_writes_nothing_and_a_change_removes_stale_shards(tmp_path):
     root = site(tmp_path / "site")
-    write_index(root, Segmenter(), exclude=("en",))
+    index(root)
     files = sorted(p for p in (root / "search").rglob("*") if p.is_file())
     stamps = {p: p.stat().st_mtime_ns for p in files}
-    write_index(root, Segmenter(), exclude=("en",))  # reads its own lean index's config back
+    index(root)  # reads its own lean index's config back
     assert sorted(p for p in (root / "search").rglob("*") if p.is_file()) == files
     assert {p: p.stat().st_mtime_ns for p in files} == stamps
     (root / "answers" / "index.html").write_text(page('<h1 id="all">All</h1><p>changed</p>', "All"))
-    write_index(root, Segmenter(), exclude=("en",))
+    index(root)
     shards = {p.name for p in (root / "search" / FOLDER).iterdir()}
     head = json.loads((root / "search" / "search_index.json").read_text())["config"]["kb"]["head"]
     assert shards == {name for name, _ in head["postings"] + head["texts"]}

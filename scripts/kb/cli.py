@@ -270,7 +270,7 @@ def parser() -> argparse.ArgumentParser:
     bench = sub.add_parser("bench", help="measure the build at scale (default) or search quality (`kb bench search`)")
     bench.add_argument("what", nargs="?", default="scale", choices=("scale", "search"), help="what to measure")
     bench.add_argument("--sizes", default="100,1000,10000", help="collection sizes for `scale` (default: %(default)s)")
-    bench.add_argument("--write", action="store_true", help="write the results table to docs/*/benchmarks.md")
+    bench.add_argument("--write", action="store_true", help="write the results table to docs/dev/benchmarks.md")
     bench.add_argument("--root", default=".", help="the project folder (default: .)")
     bench.add_argument("--queries", default="tests/data/search_queries.yml", help="labelled queries (YAML)")
     bench.add_argument("--json", action="store_true", help="print one JSON object")

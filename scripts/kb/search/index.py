@@ -74,24 +74,17 @@ def material_config(search_dir: Path) -> dict:
     return {key: value for key, value in config.items() if key != "kb"}
 
 
-def other_site(site_dir: Path, exclude: Sequence[str] = ()) -> Path | None:
-    """The site in the other language, whose pages pair with this one's by path: the first folder
-    of ``exclude`` that holds a site (``en/`` beside the Chinese site), else the folder that holds
-    this one (the Chinese site around ``en/``); None when there is none."""
-    for name in exclude:
-        if (site_dir / name / "index.html").is_file():
-            return site_dir / name
-    parent = site_dir.parent
-    if site_dir.name in ("en", "zh") and (parent / "index.html").is_file():
-        return parent
-    return None
+def site_entries(site_dir: Path, segmenter: Segmenter, boosts: Mapping[str, float] = {},
+                 exclude: Sequence[str] = ()) -> dict[str, list[dict]]:
+    """Every indexed page's entries (kb.search.pages), by URL, in the index's order: each page of a
+    site read and cut once, for its own index and for its pair's (:func:`as_other`)."""
+    return {url: page_entries(path.read_text(encoding="utf-8"), url, segmenter, boosts.get(url))
+            for url, path in pages(site_dir, exclude)}
 
 
-def other_text(path: Path, url: str, segmenter: Segmenter) -> str:
-    """The paired page in the other language as one text (its titles, metadata and texts)."""
-    if not path.is_file():
-        return ""
-    entries = page_entries(path.read_text(encoding="utf-8"), url, segmenter)
+def as_other(entries: Sequence[dict]) -> str:
+    """A page's entries as the one text its paired page in the other language carries (titles,
+    metadata and texts)."""
     return " ".join(part for entry in entries for part in (entry["title"], entry.get("meta", ""), entry["text"])
                     if part)
 
@@ -103,21 +96,21 @@ def pairs_other(url: str, boost: float | None) -> bool:
     return boost is None and not url.endswith("index.html")
 
 
-def build_index(site_dir: Path, segmenter: Segmenter, boosts: Mapping[str, float] = {},
-                exclude: Sequence[str] = ()) -> dict:
+def build_index(site_dir: Path, own: Mapping[str, list[dict]], other: Mapping[str, list[dict]] | None,
+                boosts: Mapping[str, float] = {}) -> dict:
     """The whole index of the site in ``site_dir``: ``{"config": {..., "kb": {"t2s", "postings"}},
-    "docs": [...]}``, postings as token -> JSON (kb.search.tokens). A page's own entry (not its
-    sections) also holds ``other``, the text of the same path in the other language's site
-    (``other_site``), cut into postings of their own field but never shown: a Chinese query finds
-    the English page of the answer that says it, and the reader stays in the site's language."""
+    "docs": [...]}``, postings as token -> JSON (kb.search.tokens), from its pages' entries ``own``
+    (:func:`site_entries`). A page's own entry (not its sections) also holds ``other``, the text of
+    the same path in the other language's site (its entries in ``other``, None when there is none),
+    cut into postings of their own field but never shown: a Chinese query finds the English page of
+    the answer that says it, and the reader stays in the site's language."""
     config = material_config(site_dir / "search")
-    other = other_site(site_dir, exclude)
     docs = []
-    for url, path in pages(site_dir, exclude):
-        entries = page_entries(path.read_text(encoding="utf-8"), url, segmenter, boosts.get(url))
+    for url, found in own.items():
+        entries = [dict(entry) for entry in found]
         paired = other is not None and entries and entries[0]["location"] == url and pairs_other(url, boosts.get(url))
-        if paired and (found := other_text(other / url, url, segmenter)):
-            entries[0]["other"] = found
+        if paired and (text := as_other(other.get(url, ()))):
+            entries[0]["other"] = text
         docs += entries
     t2s = traditional_to_simplified()
     config["kb"] = {"t2s": t2s, "postings": postings(docs, config["separator"], t2s)}
@@ -149,12 +142,12 @@ def write_shards(search_dir: Path, files: Mapping[str, bytes]) -> None:
             stale.unlink()
 
 
-def write_index(site_dir: Path, segmenter: Segmenter, boosts: Mapping[str, float] = {},
-                exclude: Sequence[str] = ()) -> int:
-    """Make the search index of the built site in ``site_dir`` and write its files (see above);
-    ``boosts`` maps a page's URL to the boost of its entries, ``exclude`` names top-level folders
-    that are not part of this site (``("en",)`` for the Chinese one). Returns the number of entries."""
-    index = build_index(site_dir, segmenter, boosts, exclude)
+def write_index(site_dir: Path, own: Mapping[str, list[dict]], other: Mapping[str, list[dict]] | None = None,
+                boosts: Mapping[str, float] = {}) -> int:
+    """Make the search index of the built site in ``site_dir`` from its pages' entries (and its pair's,
+    see :func:`build_index`) and write its files (see above); ``boosts`` maps a page's URL to the
+    boost of its entries. Returns the number of entries."""
+    index = build_index(site_dir, own, other, boosts)
     search_dir = site_dir / "search"
     lean, files = shards.split(index)
     write_shards(search_dir, files)

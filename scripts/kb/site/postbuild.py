@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from kb.derive.segment import Segmenter
-from kb.search.index import write_index
+from kb.search.index import site_entries, write_index
 from kb.search.worker import use_our_worker
 from kb.site.mkdocs import SUBDIR
 from kb.site.sanitize import Sanitized, describe, sanitize_page, with_policy
@@ -54,9 +54,10 @@ def finish(site_dir: Path, segmenter: Segmenter, boosts: Mapping[str, Mapping[st
     remove is reported."""
     for page in finish_pages(site_dir, done):
         print(f"kb build: sanitised {page.path}: removed {'; '.join(page.removed[:5])}", file=sys.stderr)
-    entries = {}
-    for lang, sub in SUBDIR.items():
-        folder = site_dir / sub if sub else site_dir
-        others = tuple(s for s in SUBDIR.values() if s and s != sub)
-        entries[lang] = write_index(folder, segmenter, boosts.get(lang, {}), exclude=others)
-    return entries
+    folders = {lang: site_dir / sub if sub else site_dir for lang, sub in SUBDIR.items()}
+    found = {lang: site_entries(folder, segmenter, boosts.get(lang, {}),
+                                exclude=tuple(s for s in SUBDIR.values() if s and s != SUBDIR[lang]))
+             for lang, folder in folders.items()}
+    pair = {lang: next(other for other in found if other != lang) for lang in found}  # zh <-> en
+    return {lang: write_index(folder, found[lang], found[pair[lang]], boosts.get(lang, {}))
+            for lang, folder in folders.items()}
