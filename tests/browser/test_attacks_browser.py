@@ -25,9 +25,9 @@ INERT = [case for case in CASES if case.get("inert")]
 PAGES = ("answers/naiyan-wang.html", "en/answers/naiyan-wang.html", "authors/naiyan-wang.html",
          "en/authors/naiyan-wang.html", "answers/index.html", "en/answers/index.html", "stances/index.html")
 OFF_SITE_ALLOWED = {"www.zhihu.com"}
-# An element's link as the browser resolves it (an SVG <a> has an SVGAnimatedString).
 # A click that says whether the page let it through (false: a handler cancelled it).
 CLICK = "e => e.dispatchEvent(new MouseEvent('click', {bubbles: true, cancelable: true, view: window}))"
+# An element's link as the browser resolves it (an SVG <a> has an SVGAnimatedString).
 HREF = "e => typeof e.href === 'string' ? e.href : new URL(e.href.baseVal, location.href).href"
 
 

@@ -107,10 +107,10 @@ def build_index(site_dir: Path, own: Mapping[str, list[dict]], other: Mapping[st
     config = material_config(site_dir / "search")
     docs = []
     for url, found in own.items():
-        entries = [dict(entry) for entry in found]
+        entries = list(found)
         paired = other is not None and entries and entries[0]["location"] == url and pairs_other(url, boosts.get(url))
         if paired and (text := as_other(other.get(url, ()))):
-            entries[0]["other"] = text
+            entries[0] = {**entries[0], "other": text}  # a new entry: ``own`` is the pair's ``other`` too
         docs += entries
     t2s = traditional_to_simplified()
     config["kb"] = {"t2s": t2s, "postings": postings(docs, config["separator"], t2s)}
